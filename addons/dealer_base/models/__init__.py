@@ -1,0 +1,3 @@
+from . import dealer_direction
+from . import dealer_partner_phone
+from . import res_partner

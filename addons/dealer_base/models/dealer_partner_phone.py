@@ -1,0 +1,71 @@
+from odoo import api, fields, models
+
+from ..tools import normalize_phone, phone_digits
+
+
+class DealerPartnerPhone(models.Model):
+    """One phone number of a client, as typed and normalized to E.164.
+
+    Every lookup by phone (registration, PBX caller id, imports) goes through the
+    indexed ``number_normalized`` column.
+    """
+
+    _name = "dealer.partner.phone"
+    _description = "Client Phone Number"
+    _order = "partner_id, sequence, id"
+    _rec_name = "number"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    number = fields.Char(required=True, help="The number as it was given.")
+    phone_type = fields.Selection(
+        [("mobile", "Mobile"), ("home", "Home"), ("work", "Work"), ("other", "Other")],
+        string="Type",
+        required=True,
+        default="mobile",
+    )
+    note = fields.Char()
+    number_normalized = fields.Char(
+        string="Normalized Number",
+        compute="_compute_number_normalized",
+        store=True,
+        index=True,
+        help="E.164 form used by every phone lookup; empty when the number is not valid.",
+    )
+    number_digits = fields.Char(
+        compute="_compute_number_normalized",
+        store=True,
+        index="trigram",
+        help="Digits of the number, for search by fragment.",
+    )
+    is_valid = fields.Boolean(string="Valid", compute="_compute_number_normalized", store=True)
+
+    @api.depends("number", "partner_id.country_id")
+    def _compute_number_normalized(self):
+        default_country = self.env.company.country_id.code or "RU"
+        for line in self:
+            country = line.partner_id.country_id.code or default_country
+            normalized = normalize_phone(line.number, country)
+            line.number_normalized = normalized
+            line.number_digits = phone_digits(normalized or line.number)
+            line.is_valid = bool(normalized)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.partner_id._sync_phone_fields()
+        return lines
+
+    def write(self, vals):
+        partners = self.partner_id
+        res = super().write(vals)
+        (partners | self.partner_id)._sync_phone_fields()
+        return res
+
+    def unlink(self):
+        partners = self.partner_id
+        res = super().unlink()
+        partners.exists()._sync_phone_fields()
+        return res

@@ -1,0 +1,191 @@
+from odoo import api, fields, models
+from odoo.osv import expression
+
+from ..tools import normalize_phone, phone_digits
+
+# Consents kept with the moment and the user who last changed them.
+CONSENT_FIELDS = (
+    "consent_personal_data",
+    "consent_sms",
+    "consent_email",
+    "consent_phone_survey",
+    "do_not_call",
+)
+# Shorter digit strings match too much to be worth a fragment search.
+PHONE_FRAGMENT_MIN_DIGITS = 5
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    phone_ids = fields.One2many("dealer.partner.phone", "partner_id", string="Phone Numbers")
+    birthday = fields.Date()
+    birthday_month = fields.Integer(compute="_compute_birthday_month", store=True)
+    consent_personal_data = fields.Boolean(
+        string="Personal Data Processing", tracking=True, help="Consent to personal data processing."
+    )
+    consent_personal_data_date = fields.Datetime(string="Personal Data Consent Date", readonly=True)
+    consent_personal_data_user_id = fields.Many2one(
+        "res.users", string="Personal Data Consent Set By", readonly=True
+    )
+    consent_sms = fields.Boolean(string="SMS Allowed", tracking=True)
+    consent_sms_date = fields.Datetime(string="SMS Consent Date", readonly=True)
+    consent_sms_user_id = fields.Many2one("res.users", string="SMS Consent Set By", readonly=True)
+    consent_email = fields.Boolean(string="E-mail Allowed", tracking=True)
+    consent_email_date = fields.Datetime(string="E-mail Consent Date", readonly=True)
+    consent_email_user_id = fields.Many2one(
+        "res.users", string="E-mail Consent Set By", readonly=True
+    )
+    consent_phone_survey = fields.Boolean(string="Phone Surveys Allowed", tracking=True)
+    consent_phone_survey_date = fields.Datetime(string="Phone Survey Consent Date", readonly=True)
+    consent_phone_survey_user_id = fields.Many2one(
+        "res.users", string="Phone Survey Consent Set By", readonly=True
+    )
+    do_not_call = fields.Boolean(string="Do Not Call", tracking=True)
+    do_not_call_date = fields.Datetime(string="Do Not Call Date", readonly=True)
+    do_not_call_user_id = fields.Many2one("res.users", string="Do Not Call Set By", readonly=True)
+    last_incoming_contact = fields.Datetime(readonly=True, copy=False)
+    last_outgoing_contact = fields.Datetime(readonly=True, copy=False)
+    client_search = fields.Char(
+        string="Client",
+        compute="_compute_client_search",
+        search="_search_client_search",
+        help="Name, phone in any format, e-mail or reference.",
+    )
+
+    @api.depends("birthday")
+    def _compute_birthday_month(self):
+        for partner in self:
+            partner.birthday_month = partner.birthday.month if partner.birthday else 0
+
+    def _compute_client_search(self):
+        self.client_search = False
+
+    def _search_client_search(self, operator, value):
+        if operator not in ("ilike", "=", "like", "=ilike") or not isinstance(value, str):
+            return expression.FALSE_DOMAIN
+        return self._client_search_domain(value.strip())
+
+    @api.model
+    def _client_search_domain(self, value):
+        """Clients matching ``value`` as staff type it into a search box: a name,
+        an e-mail, a reference or a phone number in any format or fragment."""
+        if not value:
+            return expression.FALSE_DOMAIN
+        domains = [
+            [("complete_name", "ilike", value)],
+            [("email", "ilike", value)],
+            [("ref", "=ilike", value)],
+        ]
+        normalized = normalize_phone(value, self._phone_country_code())
+        if normalized:
+            domains.append([("phone_ids.number_normalized", "=", normalized)])
+        digits = phone_digits(value)
+        if len(digits) >= PHONE_FRAGMENT_MIN_DIGITS and not any(c.isalpha() for c in value):
+            fragments = {digits}
+            if digits.startswith("8") and len(digits) >= 7:
+                fragments.add("7" + digits[1:])
+            domains += [[("phone_ids.number_digits", "like", f)] for f in fragments]
+        return expression.OR(domains)
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        domain = super()._search_display_name(operator, value)
+        if operator in ("ilike", "like", "=ilike") and isinstance(value, str) and value.strip():
+            domain = expression.OR([domain, self._client_search_domain(value.strip())])
+        return domain
+
+    @api.model
+    def _phone_country_code(self):
+        return self.env.company.country_id.code or "RU"
+
+    @api.model
+    def find_by_phone(self, raw):
+        """Active clients having the number ``raw`` (any format), best match first:
+        individuals before companies, then clients for whom it is the main number,
+        then the most recently contacted. Invalid input gives an empty recordset."""
+        normalized = normalize_phone(raw, self._phone_country_code())
+        if not normalized:
+            return self.browse()
+        lines = self.env["dealer.partner.phone"].search(
+            [("number_normalized", "=", normalized), ("partner_id.active", "=", True)]
+        )
+        rank = {}
+        for line in lines:
+            partner = line.partner_id
+            key = (
+                partner.is_company,
+                line.sequence,
+                -(partner.last_incoming_contact or fields.Datetime.to_datetime("1970-01-01")).timestamp(),
+                partner.id,
+            )
+            rank[partner] = min(rank.get(partner, key), key)
+        return self.browse([p.id for p in sorted(rank, key=rank.get)])
+
+    # --- consents ---------------------------------------------------------
+    def _consent_stamp(self, vals):
+        now = fields.Datetime.now()
+        for fname in CONSENT_FIELDS:
+            if fname in vals:
+                vals[f"{fname}_date"] = now
+                vals[f"{fname}_user_id"] = self.env.uid
+        return vals
+
+    # --- phone / mobile kept in sync with the phone list --------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._consent_stamp(vals)
+            if not vals.get("phone_ids") and not self.env.context.get("dealer_phone_sync"):
+                lines = []
+                if vals.get("mobile"):
+                    lines.append({"number": vals["mobile"], "phone_type": "mobile", "sequence": 1})
+                if vals.get("phone") and vals.get("phone") != vals.get("mobile"):
+                    kind = "work" if vals.get("is_company") else "home"
+                    lines.append({"number": vals["phone"], "phone_type": kind, "sequence": 2})
+                if lines:
+                    vals["phone_ids"] = [fields.Command.create(line) for line in lines]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._consent_stamp(vals)
+        # The phone list, when written, is the master copy of phone and mobile.
+        if (
+            self.env.context.get("dealer_phone_sync")
+            or "phone_ids" in vals
+            or not {"phone", "mobile"} & set(vals)
+        ):
+            return super().write(vals)
+        previous = {p.id: (p.phone, p.mobile) for p in self}
+        res = super().write(vals)
+        for partner in self:
+            old_phone, old_mobile = previous[partner.id]
+            if "mobile" in vals:
+                partner._upsert_phone_line(old_mobile, vals["mobile"], mobile=True)
+            if "phone" in vals:
+                partner._upsert_phone_line(old_phone, vals["phone"], mobile=False)
+        return res
+
+    def _upsert_phone_line(self, old, new, mobile):
+        self.ensure_one()
+        if (old or False) == (new or False):
+            return
+        lines = self.phone_ids.filtered(lambda ln: (ln.phone_type == "mobile") == mobile)
+        line = lines.filtered(lambda ln: ln.number == old)[:1] if old else lines.browse()
+        if line and new:
+            line.number = new
+        elif line:
+            line.unlink()
+        elif new:
+            kind = "mobile" if mobile else ("work" if self.is_company else "home")
+            self.env["dealer.partner.phone"].create(
+                {"partner_id": self.id, "number": new, "phone_type": kind, "sequence": 5}
+            )
+
+    def _sync_phone_fields(self):
+        for partner in self.with_context(dealer_phone_sync=True):
+            lines = partner.phone_ids.sorted(lambda ln: (ln.sequence, ln.id))
+            mobile = lines.filtered(lambda ln: ln.phone_type == "mobile")[:1].number or False
+            phone = lines.filtered(lambda ln: ln.phone_type != "mobile")[:1].number or False
+            if (partner.phone or False, partner.mobile or False) != (phone, mobile):
+                partner.write({"phone": phone, "mobile": mobile})
