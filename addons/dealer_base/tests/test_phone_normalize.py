@@ -34,7 +34,7 @@ REAL_WORLD_NUMBERS = [
     ("8 701 234 56 78", "KZ", "+77012345678"),
     ("+49 30 12345678", "RU", "+493012345678"),
     ("030 12345678", "DE", "+493012345678"),
-    ("+1 (212) 555-0123", "RU", False),  # 555-01xx is fictional: not a valid number
+    ("+1 (012) 555-0123", "RU", False),  # no US area code starts with 0
     ("+1 650 253 0000", "RU", "+16502530000"),
     ("111-22-33", "RU", False),  # a local number without its area code
     ("112", "RU", False),
