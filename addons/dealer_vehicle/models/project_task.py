@@ -1,0 +1,34 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProjectTask(models.Model):
+    _inherit = "project.task"
+
+    vehicle_id = fields.Many2one(
+        "dealer.vehicle",
+        string="Vehicle",
+        tracking=True,
+        index="btree_not_null",
+        domain="['|', '|', ('owner_id', '=', partner_id), ('customer_id', '=', partner_id), "
+        "('trusted_person_id', '=', partner_id)]",
+    )
+    vehicle_vin = fields.Char(related="vehicle_id.vin", string="VIN")
+    vehicle_plate = fields.Char(related="vehicle_id.license_plate", string="License Plate")
+
+    @api.constrains("vehicle_id", "partner_id")
+    def _check_vehicle_partner(self):
+        for task in self.filtered("vehicle_id"):
+            if task.partner_id not in task.vehicle_id._parties():
+                raise ValidationError(
+                    _(
+                        "The vehicle %(vehicle)s is not a vehicle of %(client)s.",
+                        vehicle=task.vehicle_id.name,
+                        client=task.partner_id.name or _("an unknown client"),
+                    )
+                )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id_vehicle(self):
+        if self.vehicle_id and self.partner_id not in self.vehicle_id._parties():
+            self.vehicle_id = False

@@ -1,0 +1,4 @@
+from . import test_vehicle_formats
+from . import test_vehicle
+from . import test_access
+from . import test_ui

@@ -1,0 +1,14 @@
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestVehicleUi(HttpCase):
+    def test_add_vehicle_then_find_client_by_latin_plate(self):
+        client = self.env["res.partner"].create(
+            {"name": "Турбинов Тур Турович", "mobile": "+7 916 555 77 00"}
+        )
+        self.start_tour("/odoo", "dealer_vehicle_client_tour", login="admin")
+        vehicle = client.vehicle_ids
+        self.assertEqual(len(vehicle), 1)
+        self.assertEqual(vehicle.plate_normalized, "А777МК77")
+        self.assertEqual(vehicle.vin, "XTAGFL110MY777777")

@@ -1,0 +1,1 @@
+from .vehicle import normalize_plate, normalize_vin, vin_error
