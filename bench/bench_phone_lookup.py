@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,8 +56,7 @@ PREFIXES = {
     "ru_mobile": ("7", tuple(str(code) for code in range(900, 1000)), 7),
     "ru_landline": (
         "7",
-        ("495", "499", "812", "343", "383", "846", "843", "863", "861", "831", "473", "342")
-        + ("351", "391", "423", "401"),
+        tuple("495 499 812 343 383 846 843 863 861 831 473 342 351 391 423".split()),
         7,
     ),
     "kz_mobile": ("7", ("700", "701", "702", "705", "707", "708", "747", "771", "775"), 7),
@@ -144,7 +144,9 @@ class PhoneFactory:
         while True:
             national = self.rng.choice(prefixes) + str(self.rng.randrange(10**tail)).zfill(tail)
             e164 = f"+{cc}{national}"
-            if e164 not in self.used and phonenumbers.is_valid_number(phonenumbers.parse(e164)):
+            if e164 not in self.used and phonenumbers.is_valid_number(
+                phonenumbers.PhoneNumber(country_code=int(cc), national_number=int(national))
+            ):
                 self.used.add(e164)
                 return cc, national
 
@@ -361,65 +363,110 @@ def client_numbers(factory, is_company, shared_pool):
     return numbers
 
 
-def generate(env, clients):
-    """Insert ``clients`` clients and their numbers with COPY; return data statistics."""
-    from odoo.addons.dealer_base.tools import normalize_phone, phone_digits
+class ClientRows:
+    """Rows of res_partner and dealer_partner_phone for clients, as Odoo would store them."""
 
-    cr = env.cr
-    rng = random.Random(SEED)
-    factory = PhoneFactory(rng)
-    country = env.company.country_id.code or "RU"
-    cr.execute("SELECT code FROM res_lang WHERE active ORDER BY code = 'ru_RU' DESC, id LIMIT 1")
-    lang = cr.fetchone()[0]
-    partner_extras = {
-        **PARTNER_CONSTANTS,
-        **required_extras(cr, "res_partner", {*PARTNER_COLUMNS, *PARTNER_CONSTANTS}),
-    }
-    partner_columns = (*PARTNER_COLUMNS, *partner_extras)
-    partner_tail = tuple(partner_extras.values())
-    required_extras(cr, "dealer_partner_phone", set(PHONE_COLUMNS))
-    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-    companies = numbers_total = 0
-    mismatches = []  # numbers the addon does not normalize to the number that was drawn
-    started = time.perf_counter()
-    for offset in range(0, clients, BATCH):
-        size = min(BATCH, clients - offset)
-        cr.execute("SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)", [size])
+    def __init__(self, env, rng):
+        from odoo.addons.dealer_base.tools import normalize_phone, phone_digits
+
+        self.normalize_phone, self.phone_digits = normalize_phone, phone_digits
+        self.rng = rng
+        self.factory = PhoneFactory(rng)
+        self.country = env.company.country_id.code or "RU"
+        env.cr.execute(
+            "SELECT code FROM res_lang WHERE active ORDER BY code = 'ru_RU' DESC, id LIMIT 1"
+        )
+        self.lang = env.cr.fetchone()[0]
+        extras = {
+            **PARTNER_CONSTANTS,
+            **required_extras(env.cr, "res_partner", {*PARTNER_COLUMNS, *PARTNER_CONSTANTS}),
+        }
+        required_extras(env.cr, "dealer_partner_phone", set(PHONE_COLUMNS))
+        self.partner_columns = (*PARTNER_COLUMNS, *extras)
+        self.partner_tail = tuple(extras.values())
+        self.now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+        self.companies = 0
+        self.mismatches = []  # numbers the addon does not normalize to the number drawn
+
+    def batch(self, partner_ids):
+        """(partner rows, phone rows) of new clients with ids ``partner_ids``."""
+        rng, now = self.rng, self.now
         partners, phones, shared_pool = [], [], []
-        for (partner_id,) in cr.fetchall():
+        for partner_id in partner_ids:
             is_company = rng.random() < COMPANY_SHARE
-            companies += is_company
+            self.companies += is_company
             name = client_name(rng, is_company)
-            numbers = client_numbers(factory, is_company, shared_pool)
+            numbers = client_numbers(self.factory, is_company, shared_pool)
             shared_pool.append(numbers[0][:2])
             mobile = phone = sanitized_mobile = sanitized_phone = None
             for sequence, (number, landline, phone_type) in enumerate(numbers, start=1):
-                typed = factory.write_stored(number, landline)
-                normalized = normalize_phone(typed, country) or None
+                typed = self.factory.write_stored(number, landline)
+                normalized = self.normalize_phone(typed, self.country) or None
                 if normalized != e164(number):
-                    mismatches.append([typed, normalized])
+                    self.mismatches.append([typed, normalized])
                 # What dealer_base keeps in phone / mobile, and sms in phone_sanitized.
                 if phone_type == "mobile" and mobile is None:
                     mobile, sanitized_mobile = typed, normalized
                 elif phone_type != "mobile" and phone is None:
                     phone, sanitized_phone = typed, normalized
-                digits = phone_digits(normalized or typed)
+                digits = self.phone_digits(normalized or typed)
                 phones.append(
-                    (partner_id, sequence, typed, phone_type, normalized, digits, bool(normalized))
-                    + (1, 1, now, now)
+                    (
+                        *(partner_id, sequence, typed, phone_type, normalized, digits),
+                        *(bool(normalized), 1, 1, now, now),
+                    )
                 )
             partners.append(
-                (partner_id, name, name, partner_id, name if is_company else None, is_company)
-                + (lang, phone, mobile, sanitized_mobile or sanitized_phone, now, now)
-                + partner_tail
+                (
+                    *(partner_id, name, name, partner_id, name if is_company else None),
+                    *(is_company, self.lang, phone, mobile, sanitized_mobile or sanitized_phone),
+                    *(now, now, *self.partner_tail),
+                )
             )
-        copy_rows(cr, "res_partner", partner_columns, partners)
+        return partners, phones
+
+
+def reserve_partner_ids(cr, count):
+    cr.execute("SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)", [count])
+    return [partner_id for (partner_id,) in cr.fetchall()]
+
+
+def generate(env, clients):
+    """Insert ``clients`` clients and their numbers with COPY; return data statistics.
+
+    A batch is built while the previous one is copied by a second thread (psycopg2 lets
+    go of the GIL during COPY); the cursor is only used by one thread at a time."""
+    cr = env.cr
+    rows = ClientRows(env, random.Random(SEED))
+
+    def copy_batch(partners, phones):
+        copy_rows(cr, "res_partner", rows.partner_columns, partners)
         copy_rows(cr, "dealer_partner_phone", PHONE_COLUMNS, phones)
-        numbers_total += len(phones)
+
+    sizes = [min(BATCH, clients - offset) for offset in range(0, clients, BATCH)]
+    written = numbers = 0
+    started = time.perf_counter()
+
+    def progress():
         log(
-            f"  clients {offset + size:>9,}/{clients:,}  numbers {numbers_total:>9,}"
+            f"  clients {written:>9,}/{clients:,}  numbers {numbers:>9,}"
             f"  {time.perf_counter() - started:6.1f} s"
         )
+
+    with ThreadPoolExecutor(max_workers=1) as copier:
+        copying = None
+        partner_ids = reserve_partner_ids(cr, sizes[0])
+        for index in range(len(sizes)):
+            partners, phones = rows.batch(partner_ids)
+            if copying:
+                copying.result()
+                progress()
+            if index + 1 < len(sizes):
+                partner_ids = reserve_partner_ids(cr, sizes[index + 1])
+            copying = copier.submit(copy_batch, partners, phones)
+            written, numbers = written + len(partners), numbers + len(phones)
+        copying.result()
+    progress()
     log("  ANALYZE res_partner, dealer_partner_phone")
     cr.execute("ANALYZE res_partner, dealer_partner_phone")
     cr.execute(
@@ -429,11 +476,11 @@ def generate(env, clients):
                 GROUP BY number_normalized HAVING count(DISTINCT partner_id) > 1) shared"""
     )
     return {
-        "companies": companies,
-        "numbers": numbers_total,
+        "companies": rows.companies,
+        "numbers": numbers,
         "shared_numbers": cr.fetchone()[0],
-        "normalize_mismatches": len(mismatches),
-        "normalize_mismatch_examples": mismatches[:20],
+        "normalize_mismatches": len(rows.mismatches),
+        "normalize_mismatch_examples": rows.mismatches[:20],
     }
 
 
@@ -453,7 +500,7 @@ def existing_queries(cr, rng, count):
     line_ids = rng.sample([line_id for (line_id,) in cr.fetchall()], count)
     cr.execute(
         """SELECT line.id, line.partner_id, line.number, line.number_normalized,
-                  line.number IN (partner.phone, partner.mobile)
+                  COALESCE(line.number IN (partner.phone, partner.mobile), FALSE)
              FROM dealer_partner_phone line
              JOIN res_partner partner ON partner.id = line.partner_id
             WHERE line.id = ANY(%s)""",
@@ -724,6 +771,8 @@ def main():
     parser.add_argument("--clients", type=int, default=1_000_000, help="default: 1,000,000")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
     args = parser.parse_args()
+    if args.clients < 1000:
+        parser.error("--clients must be at least 1000")
     started = time.perf_counter()
     registry, data, reused, timings = prepare_database(args.clients, args.fresh)
 

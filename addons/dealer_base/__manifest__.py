@@ -23,5 +23,4 @@
         "demo/res_partner_demo.xml",
     ],
     "application": True,
-    "installable": True,
 }

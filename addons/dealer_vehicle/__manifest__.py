@@ -20,5 +20,4 @@
     "assets": {
         "web.assets_tests": ["dealer_vehicle/static/src/tests/tours/*.js"],
     },
-    "installable": True,
 }

@@ -22,7 +22,9 @@ class ResPartner(models.Model):
     birthday = fields.Date()
     birthday_month = fields.Integer(compute="_compute_birthday_month", store=True)
     consent_personal_data = fields.Boolean(
-        string="Personal Data Processing", tracking=True, help="Consent to personal data processing."
+        string="Personal Data Processing",
+        tracking=True,
+        help="Consent to personal data processing.",
     )
     consent_personal_data_date = fields.Datetime(string="Personal Data Consent Date", readonly=True)
     consent_personal_data_user_id = fields.Many2one(
@@ -41,8 +43,8 @@ class ResPartner(models.Model):
     consent_phone_survey_user_id = fields.Many2one(
         "res.users", string="Phone Survey Consent Set By", readonly=True
     )
-    do_not_call = fields.Boolean(string="Do Not Call", tracking=True)
-    do_not_call_date = fields.Datetime(string="Do Not Call Date", readonly=True)
+    do_not_call = fields.Boolean(tracking=True)
+    do_not_call_date = fields.Datetime(readonly=True)
     do_not_call_user_id = fields.Many2one("res.users", string="Do Not Call Set By", readonly=True)
     last_incoming_contact = fields.Datetime(readonly=True, copy=False)
     last_outgoing_contact = fields.Datetime(readonly=True, copy=False)
@@ -100,6 +102,7 @@ class ResPartner(models.Model):
         return self.env.company.country_id.code or "RU"
 
     @api.model
+    @api.returns("self", lambda value: value.ids)
     def find_by_phone(self, raw):
         """Active clients having the number ``raw`` (any format), best match first:
         individuals before companies, then clients for whom it is the main number,
@@ -116,7 +119,9 @@ class ResPartner(models.Model):
             key = (
                 partner.is_company,
                 line.sequence,
-                -(partner.last_incoming_contact or fields.Datetime.to_datetime("1970-01-01")).timestamp(),
+                -(
+                    partner.last_incoming_contact or fields.Datetime.to_datetime("1970-01-01")
+                ).timestamp(),
                 partner.id,
             )
             rank[partner] = min(rank.get(partner, key), key)

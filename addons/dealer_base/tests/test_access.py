@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -22,7 +24,7 @@ class TestDealerBaseAccess(TransactionCase):
 
     def test_groups_imply_the_one_below(self):
         chain = [self.env.ref(xmlid) for xmlid in GROUPS.values()]
-        for lower, upper in zip(chain, chain[1:]):
+        for lower, upper in pairwise(chain):
             self.assertIn(lower, upper.implied_ids)
         admin = self.users["admin"]
         for group in chain:
@@ -48,8 +50,10 @@ class TestDealerBaseAccess(TransactionCase):
     def test_client_phones_per_group(self):
         for role, user in self.users.items():
             with self.subTest(role=role):
-                client = self.env["res.partner"].with_user(user).create(
-                    {"name": f"Клиент {role}", "mobile": "+7 916 000 00 0%d" % len(role)}
+                client = (
+                    self.env["res.partner"]
+                    .with_user(user)
+                    .create({"name": f"Клиент {role}", "mobile": f"+7 916 000 00 0{len(role)}"})
                 )
                 line = client.phone_ids
                 self.assertEqual(len(line), 1)
@@ -67,14 +71,14 @@ class TestDealerBaseAccess(TransactionCase):
             )
 
     def test_consents_record_who_and_when(self):
-        client = self.env["res.partner"].with_user(self.users["operator"]).create(
-            {"name": "Согласный Клиент", "consent_sms": True}
+        client = (
+            self.env["res.partner"]
+            .with_user(self.users["operator"])
+            .create({"name": "Согласный Клиент", "consent_sms": True})
         )
         self.assertEqual(client.consent_sms_user_id, self.users["operator"])
         self.assertTrue(client.consent_sms_date)
         self.assertFalse(client.do_not_call_date)
         client.with_user(self.users["consultant"]).do_not_call = True
         self.assertEqual(client.do_not_call_user_id, self.users["consultant"])
-        self.assertIn(
-            client, self.env["res.partner"].search([("do_not_call", "=", True)])
-        )
+        self.assertIn(client, self.env["res.partner"].search([("do_not_call", "=", True)]))

@@ -31,8 +31,13 @@ class TestFindByPhone(TransactionCase):
         )
 
     def test_any_format_finds_the_client(self):
-        for raw in ("+79163219876", "8-916-321-98-76", "tel:+7 916 3219876", "9163219876",
-                    "sip:89163219876@pbx.local"):
+        for raw in (
+            "+79163219876",
+            "8-916-321-98-76",
+            "tel:+7 916 3219876",
+            "9163219876",
+            "sip:89163219876@pbx.local",
+        ):
             with self.subTest(raw=raw):
                 found = self.env["res.partner"].find_by_phone(raw)
                 self.assertIn(self.ivanov, found)

@@ -1,6 +1,5 @@
-from odoo.tests import TransactionCase, tagged
-
 from odoo.addons.dealer_base.tools import normalize_phone
+from odoo.tests import TransactionCase, tagged
 
 # (as typed, country of the client, expected E.164 or False)
 REAL_WORLD_NUMBERS = [
@@ -91,7 +90,12 @@ class TestPhoneNormalize(TransactionCase):
         self.assertEqual(client.mobile, "+7 903 111 22 33")
 
         client.phone_ids.create(
-            {"partner_id": client.id, "number": "8 495 000 11 22", "phone_type": "work", "sequence": 1}
+            {
+                "partner_id": client.id,
+                "number": "8 495 000 11 22",
+                "phone_type": "work",
+                "sequence": 1,
+            }
         )
         self.assertEqual(client.phone, "8 495 000 11 22")
 

@@ -42,7 +42,9 @@ def normalize_phone(raw, country_code=_RU_DEFAULT):
         elif digits.startswith("810") and len(digits) > 12:
             # Russian international prefix: 810 49 30 ... = +49 30 ...
             digits, plus = digits[3:], True
-        elif len(digits) == 11 and digits[0] in "78" and (region in ("RU", "KZ") or digits[1] == "9"):
+        elif (
+            len(digits) == 11 and digits[0] in "78" and (region in ("RU", "KZ") or digits[1] == "9")
+        ):
             digits, plus = "7" + digits[1:], True
         elif len(digits) == 10 and region == "RU":
             digits, plus = "7" + digits, True

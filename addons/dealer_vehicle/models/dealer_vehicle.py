@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -27,7 +27,7 @@ class DealerVehicle(models.Model):
         index="trigram",
         help="17 characters without I, O and Q; stored in upper case without spaces.",
     )
-    license_plate = fields.Char(string="License Plate", tracking=True, copy=False)
+    license_plate = fields.Char(tracking=True, copy=False)
     plate_normalized = fields.Char(
         compute="_compute_plate_normalized",
         store=True,
@@ -35,7 +35,7 @@ class DealerVehicle(models.Model):
         help="Plate in upper-case Cyrillic without spaces: Latin look-alikes match.",
     )
     model_id = fields.Many2one(
-        "fleet.vehicle.model", string="Model", tracking=True, domain=[("vehicle_type", "=", "car")]
+        "fleet.vehicle.model", tracking=True, domain=[("vehicle_type", "=", "car")]
     )
     brand_id = fields.Many2one(related="model_id.brand_id", store=True, string="Brand")
     year = fields.Integer(tracking=True)
@@ -46,14 +46,13 @@ class DealerVehicle(models.Model):
         store=True,
         help="Latest odometer reading, km. Setting it records a reading dated today.",
     )
-    odometer_ids = fields.One2many("dealer.vehicle.odometer", "vehicle_id", string="Mileage Readings")
-    warranty_start_date = fields.Date(string="Warranty Start", tracking=True)
-    owner_id = fields.Many2one(
-        "res.partner", string="Owner", tracking=True, index=True, check_company=True
+    odometer_ids = fields.One2many(
+        "dealer.vehicle.odometer", "vehicle_id", string="Mileage Readings"
     )
+    warranty_start_date = fields.Date(string="Warranty Start", tracking=True)
+    owner_id = fields.Many2one("res.partner", tracking=True, index=True, check_company=True)
     customer_id = fields.Many2one(
         "res.partner",
-        string="Customer",
         tracking=True,
         index="btree_not_null",
         check_company=True,
@@ -61,7 +60,6 @@ class DealerVehicle(models.Model):
     )
     trusted_person_id = fields.Many2one(
         "res.partner",
-        string="Trusted Person",
         tracking=True,
         index="btree_not_null",
         check_company=True,
@@ -98,7 +96,7 @@ class DealerVehicle(models.Model):
     @api.depends("model_id", "license_plate", "vin")
     def _compute_name(self):
         for vehicle in self:
-            parts = [vehicle.model_id.display_name or _("Vehicle")]
+            parts = [vehicle.model_id.display_name or self.env._("Vehicle")]
             if vehicle.license_plate or vehicle.vin:
                 parts.append(vehicle.license_plate or vehicle.vin)
             vehicle.name = " · ".join(parts)
@@ -144,11 +142,11 @@ class DealerVehicle(models.Model):
     @api.constrains("vin")
     def _check_vin(self):
         messages = {
-            "length": _("The VIN %(vin)s must have 17 characters, it has %(count)s."),
-            "alphabet": _(
+            "length": self.env._("The VIN %(vin)s must have 17 characters, it has %(count)s."),
+            "alphabet": self.env._(
                 "The VIN %(vin)s may only contain digits and Latin letters except I, O and Q."
             ),
-            "check_digit": _(
+            "check_digit": self.env._(
                 "The VIN %(vin)s is North American and its check digit (9th character) is wrong."
             ),
         }
@@ -173,12 +171,12 @@ class DealerVehicle(models.Model):
             active = vals["active"] if "active" in vals else (record.active if record else True)
             checks = []
             if vin:
-                checks.append(([("vin", "=", vin)], _("VIN"), vin))
+                checks.append(([("vin", "=", vin)], self.env._("VIN"), vin))
             if plate and active:
                 checks.append(
                     (
                         [("plate_normalized", "=", normalize_plate(plate)), ("active", "=", True)],
-                        _("plate"),
+                        self.env._("plate"),
                         plate,
                     )
                 )
@@ -188,13 +186,13 @@ class DealerVehicle(models.Model):
                 )
                 if twin:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "The %(label)s %(value)s is already registered: %(vehicle)s, "
                             "owner %(owner)s.",
                             label=label,
                             value=value,
                             vehicle=twin.name,
-                            owner=twin.owner_id.name or _("not set"),
+                            owner=twin.owner_id.name or self.env._("not set"),
                         )
                     )
 
@@ -261,7 +259,7 @@ class DealerVehicle(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Tasks"),
+            "name": self.env._("Tasks"),
             "res_model": "project.task",
             "view_mode": "list,form",
             "domain": [("vehicle_id", "=", self.id)],

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -7,7 +7,6 @@ class ProjectTask(models.Model):
 
     vehicle_id = fields.Many2one(
         "dealer.vehicle",
-        string="Vehicle",
         tracking=True,
         index="btree_not_null",
         domain="['|', '|', ('owner_id', '=', partner_id), ('customer_id', '=', partner_id), "
@@ -21,10 +20,10 @@ class ProjectTask(models.Model):
         for task in self.filtered("vehicle_id"):
             if task.partner_id not in task.vehicle_id._parties():
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The vehicle %(vehicle)s is not a vehicle of %(client)s.",
                         vehicle=task.vehicle_id.name,
-                        client=task.partner_id.name or _("an unknown client"),
+                        client=task.partner_id.name or self.env._("an unknown client"),
                     )
                 )
 

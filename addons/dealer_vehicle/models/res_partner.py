@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.osv import expression
 
 
@@ -24,9 +24,7 @@ class ResPartner(models.Model):
             self._vehicle_domain(), ["owner_id", "customer_id", "trusted_person_id"]
         )
         for partner in self:
-            partner.vehicle_count = len(
-vehicles.filtered(lambda v, p=partner: p in v._parties())
-            )
+            partner.vehicle_count = len(vehicles.filtered(lambda v, p=partner: p in v._parties()))
 
     @api.model
     def _client_search_domain(self, value):
@@ -46,7 +44,7 @@ vehicles.filtered(lambda v, p=partner: p in v._parties())
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Vehicles"),
+            "name": self.env._("Vehicles"),
             "res_model": "dealer.vehicle",
             "view_mode": "list,kanban,form",
             "domain": self._vehicle_domain(),

@@ -16,13 +16,17 @@ class TestVehicleAccess(TransactionCase):
         cls.client = cls.env["res.partner"].create({"name": "Клиент Доступа"})
 
     def _create_vehicle(self, user, plate):
-        return self.env["dealer.vehicle"].with_user(user).create(
-            {
-                "owner_id": self.client.id,
-                "license_plate": plate,
-                "model_id": self.env.ref("dealer_vehicle.model_kia_rio").id,
-                "mileage": 1000,
-            }
+        return (
+            self.env["dealer.vehicle"]
+            .with_user(user)
+            .create(
+                {
+                    "owner_id": self.client.id,
+                    "license_plate": plate,
+                    "model_id": self.env.ref("dealer_vehicle.model_kia_rio").id,
+                    "mileage": 1000,
+                }
+            )
         )
 
     def test_staff_register_vehicles_only_supervisors_delete(self):
@@ -52,6 +56,8 @@ class TestVehicleAccess(TransactionCase):
 
     def test_other_company_vehicles_are_hidden(self):
         other = self.env["res.company"].create({"name": "Чужой дилер"})
-        foreign = self.env["dealer.vehicle"].create({"license_plate": "К999КК99", "company_id": other.id})
+        foreign = self.env["dealer.vehicle"].create(
+            {"license_plate": "К999КК99", "company_id": other.id}
+        )
         visible = self.env["dealer.vehicle"].with_user(self.supervisor).search([])
         self.assertNotIn(foreign, visible)

@@ -38,7 +38,9 @@ class TestVehicle(TransactionCase):
 
     def test_duplicate_vin_names_the_vehicle_and_its_owner(self):
         with self.assertRaises(ValidationError) as caught:
-            self.env["dealer.vehicle"].create({"vin": "XTAGFL110MY000001", "owner_id": self.driver.id})
+            self.env["dealer.vehicle"].create(
+                {"vin": "XTAGFL110MY000001", "owner_id": self.driver.id}
+            )
         message = str(caught.exception)
         self.assertIn(self.vehicle.name, message)
         self.assertIn("Тестов Владелец", message)
@@ -104,16 +106,18 @@ class TestVehicle(TransactionCase):
     def test_task_vehicle_belongs_to_the_task_client(self):
         project = self.env["project.project"].create({"name": "Сервис"})
         task = self.env["project.task"].create(
-            {"name": "ТО-1", "project_id": project.id, "partner_id": self.owner.id,
-             "vehicle_id": self.vehicle.id}
+            {
+                "name": "ТО-1",
+                "project_id": project.id,
+                "partner_id": self.owner.id,
+                "vehicle_id": self.vehicle.id,
+            }
         )
         self.assertEqual(task.vehicle_plate, "E 321 КХ 777")
         self.assertEqual(self.vehicle.task_count, 1)
         with self.assertRaisesRegex(ValidationError, "not a vehicle of"):
             task.partner_id = self.stranger
-        allowed = self.env["dealer.vehicle"].search(
-            [("owner_id", "=", self.stranger.id)]
-        )
+        allowed = self.env["dealer.vehicle"].search([("owner_id", "=", self.stranger.id)])
         self.assertFalse(allowed)
 
     def test_task_form_drops_a_foreign_vehicle(self):

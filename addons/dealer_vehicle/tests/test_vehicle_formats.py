@@ -1,6 +1,5 @@
-from odoo.tests import TransactionCase, tagged
-
 from odoo.addons.dealer_vehicle.tools import normalize_plate, normalize_vin, vin_error
+from odoo.tests import TransactionCase, tagged
 
 # (as typed, canonical) — Cyrillic plates, Latin look-alikes, spacing and case.
 PLATES = [

@@ -7,7 +7,11 @@ _LATIN_TO_CYRILLIC = str.maketrans("ABEKMHOPCTYX", "АВЕКМНОРСТУХ")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _VIN_ALPHABET = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 _VIN_VALUES = dict(
-    zip("ABCDEFGHJKLMNPRSTUVWXYZ", [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9])
+    zip(
+        "ABCDEFGHJKLMNPRSTUVWXYZ",
+        [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9],
+        strict=True,
+    )
 )
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 # World manufacturer identifiers of North America (USA 1, 4, 5; Canada 2; Mexico 3),
@@ -35,7 +39,7 @@ def normalize_vin(raw):
 def _check_digit(vin):
     total = sum(
         (int(char) if char.isdigit() else _VIN_VALUES[char]) * weight
-        for char, weight in zip(vin, _VIN_WEIGHTS)
+        for char, weight in zip(vin, _VIN_WEIGHTS, strict=True)
     )
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
