@@ -118,7 +118,7 @@ PATRONYMICS = (
     "Игорев Максимов Михайлов Николаев Олегов Павлов Петров Сергеев Юрьев"
 ).split()
 COMPANY_WORDS = (
-    "Автотранс Стройснаб Логистик Агропром Техносервис Северсталь Медтехника Энергомонтаж "
+    "Автотранс Стройснаб Логистик Агропром Техносервис Севертранс Медтехника Энергомонтаж "
     "Промресурс Торговый\u00a0дом Спецавто Инвестстрой Восток Балтика Урал Сибирь Волга"
 ).split()
 
@@ -511,16 +511,17 @@ def existing_queries(cr, rng, count):
     for line_id in line_ids:
         partner_id, stored, normalized, in_partner_fields = lines[line_id]
         number = split_e164(normalized)
-        formats = [
-            fmt
-            for fmt in FORMATS[number[0]]
-            if stored not in (render(number, fmt), render(number, fmt).strip())
-            and not stored.startswith(f"{render(number, fmt)} доб.")
-        ]
-        fmt = rng.choice(formats)
+        written = {fmt: render(number, fmt) for fmt in FORMATS[number[0]]}
+        fmt = rng.choice(
+            [
+                fmt
+                for fmt, text in written.items()
+                if stored != text and not stored.startswith(f"{text} доб.")
+            ]
+        )
         queries.append(
             {
-                "query": render(number, fmt),
+                "query": written[fmt],
                 "format": fmt,
                 "stored": stored,
                 "expected": partner_id,
@@ -591,12 +592,13 @@ def run_lookups(env, queries):
 
 
 def timing(values):
-    return {
+    stats = {
         "median": statistics.median(values),
         "p95": statistics.quantiles(values, n=20, method="inclusive")[-1],
         "mean": statistics.fmean(values),
         "max": max(values),
     }
+    return {name: round(value, 3) for name, value in stats.items()}
 
 
 def summarize(existing, absent):
@@ -681,8 +683,8 @@ def report(result):
         )
     rows.append(
         ["ratio baseline/ours", "", "", ""]
-        + [f"{ratio['median'][g]:.1f}×" for g in groups]
-        + [f"{ratio['p95'][g]:.1f}×" for g in groups]
+        + [f"{ratio['median'][g]:.2f}×" for g in groups]
+        + [f"{ratio['p95'][g]:.2f}×" for g in groups]
     )
     header = ["method", "found", "correct-empty", "errors"]
     header += [f"median ms {g}" for g in groups] + [f"p95 ms {g}" for g in groups]

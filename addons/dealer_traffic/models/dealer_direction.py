@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class DealerDirection(models.Model):
+    _inherit = "dealer.direction"
+
+    project_id = fields.Many2one(
+        "project.project",
+        string="Project",
+        help="Project whose tasks are this direction's appointments, visits and deals; "
+        "its stages are the funnel.",
+    )

@@ -1,0 +1,674 @@
+from datetime import timedelta
+
+import odoo
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from odoo.addons.dealer_base.tools import normalize_phone
+
+OPEN_STATES = ("new", "queued", "assigned", "in_progress")
+TASK_KINDS = [("appointment", "Appointment"), ("visit", "Vehicle Visit"), ("deal", "Deal")]
+AUTO_IGNORE_BATCH = 5000
+
+
+class DealerTraffic(models.Model):
+    """One contact of a client with the dealership: a call, a visit, an internet request.
+
+    It is registered by an operator, routed to a responsible employee, and processed
+    into work (a task) or ignored with a reason."""
+
+    _name = "dealer.traffic"
+    _description = "Client Traffic"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", readonly=True, copy=False, default="/")
+    channel_id = fields.Many2one(
+        "dealer.traffic.channel",
+        string="Channel",
+        required=True,
+        index=True,
+        default=lambda self: self.env["dealer.traffic.channel"].search([], limit=1),
+    )
+    channel_code = fields.Char(related="channel_id.code")
+    can_queue = fields.Boolean(related="channel_id.can_queue")
+    direction_id = fields.Many2one("dealer.direction", string="Direction", required=True, index=True)
+    goal_id = fields.Many2one(
+        "dealer.contact.goal",
+        string="Contact Goal",
+        required=True,
+        index=True,
+        domain="[('direction_id', '=', direction_id)]",
+        tracking=True,
+    )
+    goal_kind = fields.Selection(related="goal_id.kind", store=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Branch",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    source_id = fields.Many2one("utm.source", string="Information Source", index="btree_not_null")
+    region_id = fields.Many2one(
+        "res.country.state", string="Region", domain="[('country_id.code', '=', 'RU')]"
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", index="btree_not_null", tracking=True, check_company=True
+    )
+    contact_name = fields.Char(help="Name given by a client who is not identified yet.")
+    contact_phone = fields.Char(string="Phone")
+    phone_normalized = fields.Char(
+        compute="_compute_phone_normalized", store=True, index="btree_not_null"
+    )
+    vehicle_id = fields.Many2one(
+        "dealer.vehicle",
+        string="Vehicle",
+        domain="['|', '|', ('owner_id', '=', partner_id), ('customer_id', '=', partner_id), "
+        "('trusted_person_id', '=', partner_id)]",
+    )
+    vin = fields.Char(string="VIN")
+    license_plate = fields.Char()
+    require_vehicle_interest = fields.Boolean(related="goal_id.require_vehicle_interest")
+    require_region = fields.Boolean(related="goal_id.require_region")
+    interest_model_id = fields.Many2one("fleet.vehicle.model", string="Model of Interest")
+    interest_brand_id = fields.Many2one(
+        "fleet.vehicle.model.brand",
+        string="Brand of Interest",
+        compute="_compute_interest_brand_id",
+        store=True,
+        readonly=False,
+    )
+    interest_condition = fields.Selection(
+        [("new", "New"), ("used", "Used")], string="New or Used"
+    )
+    is_repeat = fields.Boolean(
+        string="Repeat Contact",
+        compute="_compute_is_repeat",
+        store=True,
+        readonly=False,
+        help="The client already contacted this direction before. Set automatically, "
+        "may be corrected.",
+    )
+    registrar_id = fields.Many2one(
+        "res.users",
+        string="Registered By",
+        default=lambda self: self.env.user,
+        readonly=True,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        index="btree_not_null",
+        domain="[('share', '=', False)]",
+    )
+    note = fields.Text()
+    outcome = fields.Text(string="Contact Outcome")
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("queued", "Waiting"),
+            ("assigned", "Assigned"),
+            ("in_progress", "In Work"),
+            ("processed", "Processed"),
+            ("ignored", "Ignored"),
+        ],
+        default="new",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    is_transferred = fields.Boolean(string="Transferred", readonly=True, copy=False)
+    queued_date = fields.Datetime(string="Queued At", readonly=True, copy=False)
+    assigned_date = fields.Datetime(string="Assigned At", readonly=True, copy=False)
+    taken_date = fields.Datetime(string="Taken At", readonly=True, copy=False)
+    processed_date = fields.Datetime(string="Processed At", readonly=True, copy=False)
+    ignore_reason_id = fields.Many2one(
+        "dealer.ignore.reason", string="Ignore Reason", readonly=True, copy=False
+    )
+    ignore_comment = fields.Text(readonly=True, copy=False)
+    task_ids = fields.One2many("project.task", "traffic_id", string="Tasks")
+    task_count = fields.Integer(compute="_compute_task_count")
+    take_minutes = fields.Float(
+        string="Time to Take (min)",
+        compute="_compute_response_minutes",
+        store=True,
+        aggregator="avg",
+    )
+    process_minutes = fields.Float(
+        string="Time to Process (min)",
+        compute="_compute_response_minutes",
+        store=True,
+        aggregator="avg",
+    )
+    response_deadline = fields.Datetime(compute="_compute_response_deadline", store=True)
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Not taken within the goal's response time limit.",
+    )
+    was_overdue = fields.Boolean(
+        string="Taken Late",
+        compute="_compute_response_minutes",
+        store=True,
+        help="Taken (or still waiting) after the goal's response time limit.",
+    )
+
+    # --- computes -------------------------------------------------------------
+    @api.depends("contact_phone", "partner_id.country_id")
+    def _compute_phone_normalized(self):
+        default_country = self.env.company.country_id.code or "RU"
+        for traffic in self:
+            country = traffic.partner_id.country_id.code or default_country
+            traffic.phone_normalized = normalize_phone(traffic.contact_phone, country)
+
+    @api.depends("interest_model_id")
+    def _compute_interest_brand_id(self):
+        for traffic in self.filtered("interest_model_id"):
+            traffic.interest_brand_id = traffic.interest_model_id.brand_id
+
+    @api.depends("partner_id", "direction_id")
+    def _compute_is_repeat(self):
+        for traffic in self:
+            if not traffic.partner_id or not traffic.direction_id:
+                traffic.is_repeat = False
+                continue
+            domain = [
+                ("partner_id", "=", traffic.partner_id.id),
+                ("direction_id", "=", traffic.direction_id.id),
+            ]
+            if traffic.id:
+                domain += [("id", "!=", traffic.id), ("date", "<=", traffic.date)]
+            traffic.is_repeat = bool(self.sudo().search_count(domain, limit=1))
+
+    def _compute_task_count(self):
+        for traffic in self:
+            traffic.task_count = len(traffic.task_ids)
+
+    @api.depends("date", "taken_date", "processed_date", "goal_id.response_minutes")
+    def _compute_response_minutes(self):
+        for traffic in self:
+            start = traffic.date
+            traffic.take_minutes = (
+                (traffic.taken_date - start).total_seconds() / 60 if traffic.taken_date else 0.0
+            )
+            traffic.process_minutes = (
+                (traffic.processed_date - start).total_seconds() / 60
+                if traffic.processed_date
+                else 0.0
+            )
+            limit = traffic.goal_id.response_minutes
+            traffic.was_overdue = bool(limit and traffic.take_minutes > limit)
+
+    @api.depends("date", "goal_id.response_minutes")
+    def _compute_response_deadline(self):
+        for traffic in self:
+            limit = traffic.goal_id.response_minutes
+            traffic.response_deadline = traffic.date + timedelta(minutes=limit) if limit else False
+
+    @api.depends("state", "taken_date", "response_deadline")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for traffic in self:
+            traffic.is_overdue = bool(
+                traffic.state in OPEN_STATES
+                and not traffic.taken_date
+                and traffic.response_deadline
+                and traffic.response_deadline < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue traffic."))
+        domain = [
+            ("state", "in", OPEN_STATES),
+            ("taken_date", "=", False),
+            ("response_deadline", "<", fields.Datetime.now()),
+        ]
+        positive = (operator == "=") == value
+        return domain if positive else ["!", *expression.normalize_domain(domain)]
+
+    # --- checks -----------------------------------------------------------------
+    @api.constrains("goal_id", "direction_id")
+    def _check_goal_direction(self):
+        for traffic in self:
+            if traffic.goal_id.direction_id != traffic.direction_id:
+                raise ValidationError(
+                    self.env._(
+                        "The contact goal %(goal)s belongs to the direction %(direction)s.",
+                        goal=traffic.goal_id.name,
+                        direction=traffic.goal_id.direction_id.name,
+                    )
+                )
+
+    @api.constrains("user_id", "goal_id")
+    def _check_user_allowed(self):
+        for traffic in self.filtered(lambda t: t.user_id and t.goal_id.restrict_to_users):
+            if traffic.user_id not in traffic.goal_id.user_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not among the employees responsible for %(goal)s.",
+                        user=traffic.user_id.name,
+                        goal=traffic.goal_id.name,
+                    )
+                )
+
+    def _check_required_details(self):
+        """What registration needs beyond the required fields, as the goal asks."""
+        for traffic in self:
+            missing = []
+            if not traffic.partner_id and not (traffic.contact_name or traffic.contact_phone):
+                missing.append(self.env._("the client, or a name or phone"))
+            if traffic.require_vehicle_interest and not (
+                traffic.interest_model_id and traffic.interest_condition
+            ):
+                missing.append(self.env._("the model of interest and whether new or used"))
+            if traffic.require_region and not traffic.region_id:
+                missing.append(self.env._("the region"))
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "To register %(goal)s, give %(missing)s.",
+                        goal=traffic.goal_id.name,
+                        missing=", ".join(missing),
+                    )
+                )
+
+    def _check_state(self, allowed, action):
+        for traffic in self:
+            if traffic.state not in allowed:
+                state_label = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "Traffic %(number)s is %(state)s: it cannot be %(action)s.",
+                        number=traffic.name,
+                        state=state_label[traffic.state].lower(),
+                        action=action,
+                    )
+                )
+
+    # --- create -------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("dealer.traffic") or "/"
+        records = super().create(vals_list)
+        records._stamp_client_contact()
+        return records
+
+    def _stamp_client_contact(self):
+        # sudo: an operator registering a contact may not be allowed to edit the client.
+        for traffic in self.filtered("partner_id"):
+            fname = (
+                "last_incoming_contact" if traffic.goal_kind == "incoming" else "last_outgoing_contact"
+            )
+            partner = traffic.partner_id.sudo()
+            if not partner[fname] or partner[fname] < traffic.date:
+                partner[fname] = traffic.date
+
+    # --- routing ------------------------------------------------------------------------
+    def _notify_responsible(self, body):
+        for traffic in self.filtered("user_id"):
+            traffic.message_subscribe(partner_ids=traffic.user_id.partner_id.ids)
+            traffic.message_post(
+                body=body,
+                partner_ids=traffic.user_id.partner_id.ids,
+                message_type="notification",
+                subtype_xmlid="mail.mt_comment",
+            )
+            self.env["bus.bus"]._sendone(
+                traffic.user_id.partner_id,
+                "simple_notification",
+                {
+                    "title": self.env._("Incoming contact"),
+                    "message": f"{traffic.name}: {traffic.goal_id.name} — "
+                    f"{traffic.partner_id.name or traffic.contact_name or traffic.contact_phone or ''}",
+                    "sticky": False,
+                },
+            )
+
+    def action_register(self):
+        """Register the contact and assign it to the responsible employee."""
+        self._check_state(("new",), self.env._("registered"))
+        self._check_required_details()
+        for traffic in self:
+            if not traffic.user_id:
+                raise UserError(
+                    self.env._("Choose the responsible employee to register %s.", traffic.name)
+                )
+        self.write({"state": "assigned", "assigned_date": fields.Datetime.now()})
+        self._notify_responsible(self.env._("A contact was registered to you."))
+        return True
+
+    def action_transfer(self):
+        """Hand the contact over to the responsible employee at once: no client needed."""
+        self._check_state(("new", "queued"), self.env._("transferred"))
+        for traffic in self:
+            if not traffic.user_id:
+                raise UserError(
+                    self.env._("Choose the employee to transfer %s to.", traffic.name)
+                )
+        self.write(
+            {"state": "assigned", "assigned_date": fields.Datetime.now(), "is_transferred": True}
+        )
+        self._notify_responsible(self.env._("A contact was transferred to you."))
+        return True
+
+    def action_queue(self):
+        """Put a walk-in in the waiting queue."""
+        self._check_state(("new",), self.env._("put in the queue"))
+        for traffic in self:
+            if not traffic.can_queue:
+                raise UserError(
+                    self.env._("Only walk-in visits wait in the queue, not %s.", traffic.channel_id.name)
+                )
+        self.write({"state": "queued", "queued_date": fields.Datetime.now()})
+        return True
+
+    def action_assign(self, user):
+        """Assign from the queue (or an unassigned contact) to ``user``."""
+        self._check_state(("new", "queued"), self.env._("assigned"))
+        self.write(
+            {"state": "assigned", "user_id": user.id, "assigned_date": fields.Datetime.now()}
+        )
+        self._notify_responsible(self.env._("A waiting client was assigned to you."))
+        return True
+
+    def action_take(self):
+        """The current user takes the contact into work."""
+        self._check_state(("new", "queued", "assigned"), self.env._("taken"))
+        self.write(
+            {"state": "in_progress", "user_id": self.env.uid, "taken_date": fields.Datetime.now()}
+        )
+        return True
+
+    def action_reassign(self, user, comment=False):
+        self._check_state(("new", "queued", "assigned", "in_progress"), self.env._("reassigned"))
+        previous = {t.id: t.user_id for t in self}
+        self.write(
+            {
+                "state": "assigned",
+                "user_id": user.id,
+                "assigned_date": fields.Datetime.now(),
+                "taken_date": False,
+            }
+        )
+        for traffic in self:
+            body = self.env._(
+                "Reassigned from %(old)s to %(new)s.",
+                old=previous[traffic.id].name or self.env._("nobody"),
+                new=user.name,
+            )
+            if comment:
+                body = f"{body} {comment}"
+            traffic._notify_responsible(body)
+        return True
+
+    def action_mark_lost(self):
+        """A walk-in left the queue before anyone saw them."""
+        self._check_state(("queued",), self.env._("marked as lost"))
+        reason = self.env.ref("dealer_traffic.ignore_reason_left_queue")
+        return self.action_ignore(reason, self.env._("Left the waiting queue."))
+
+    def action_ignore(self, reason, comment=False):
+        self._check_state(OPEN_STATES, self.env._("ignored"))
+        if not reason:
+            raise UserError(self.env._("Give the reason for ignoring the contact."))
+        self.write(
+            {
+                "state": "ignored",
+                "ignore_reason_id": reason.id,
+                "ignore_comment": comment,
+                "processed_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_process(self, kind, task=False, name=False):
+        """Turn the contact into work: a new task of ``kind`` in the direction's
+        project, or ``task``, an open task of the same client."""
+        self.ensure_one()
+        self._check_state(("new", "queued", "assigned", "in_progress"), self.env._("processed"))
+        if not self.partner_id:
+            raise UserError(self.env._("Identify the client before processing the contact."))
+        if task:
+            if task.partner_id != self.partner_id:
+                raise UserError(
+                    self.env._("The task %s belongs to another client.", task.display_name)
+                )
+            if task.is_closed:
+                raise UserError(self.env._("The task %s is already closed.", task.display_name))
+            task.message_post(
+                body=self.env._("Contact %s attached to this task.", self.name),
+            )
+            self.task_ids |= task
+        else:
+            project = self.direction_id.project_id
+            if not project:
+                raise UserError(
+                    self.env._(
+                        "The direction %s has no project for its tasks: set one in "
+                        "Configuration → Directions.",
+                        self.direction_id.name,
+                    )
+                )
+            task = self.env["project.task"].create(
+                {
+                    "name": name or f"{self.goal_id.name}: {self.partner_id.name}",
+                    "project_id": project.id,
+                    "partner_id": self.partner_id.id,
+                    "vehicle_id": self.vehicle_id.id,
+                    "user_ids": [fields.Command.set((self.user_id or self.env.user).ids)],
+                    "dealer_kind": kind,
+                    "traffic_id": self.id,
+                    "description": self.note,
+                }
+            )
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "state": "processed",
+                "processed_date": now,
+                "taken_date": self.taken_date or now,
+                "user_id": self.user_id.id or self.env.uid,
+            }
+        )
+        return task
+
+    def action_cancel_processing(self):
+        """Undo processing or ignoring: the contact goes back into work. Tasks it
+        produced are kept, only detached."""
+        self._check_state(("processed", "ignored"), self.env._("reopened"))
+        self.task_ids.write({"traffic_id": False})
+        self.write(
+            {
+                "state": "in_progress" if self.taken_date else "assigned",
+                "processed_date": False,
+                "ignore_reason_id": False,
+                "ignore_comment": False,
+            }
+        )
+        return True
+
+    # --- registration screen buttons: act, then open a blank screen for the next contact
+    def _next_registration(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                "next": self.env["ir.actions.act_window"]._for_xml_id(
+                    "dealer_traffic.dealer_traffic_action_register"
+                ),
+            },
+        }
+
+    def action_register_from_screen(self):
+        self.action_register()
+        return self._next_registration(
+            self.env._("%(number)s registered to %(user)s.", number=self.name, user=self.user_id.name)
+        )
+
+    def action_transfer_from_screen(self):
+        self.action_transfer()
+        return self._next_registration(
+            self.env._("%(number)s transferred to %(user)s.", number=self.name, user=self.user_id.name)
+        )
+
+    def action_queue_from_screen(self):
+        self.action_queue()
+        return self._next_registration(
+            self.env._("%s is waiting in the queue.", self.name)
+        )
+
+    # --- buttons that open wizards ----------------------------------------------------
+    def _wizard(self, model, title):
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_traffic_ids": self.ids},
+        }
+
+    def action_open_process(self):
+        return self._wizard("dealer.traffic.process.wizard", self.env._("Process Contact"))
+
+    def action_open_ignore(self):
+        return self._wizard("dealer.traffic.ignore.wizard", self.env._("Ignore Contact"))
+
+    def action_open_reassign(self):
+        return self._wizard("dealer.traffic.reassign.wizard", self.env._("Reassign Contact"))
+
+    def action_view_tasks(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Tasks"),
+            "res_model": "project.task",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.task_ids.ids)],
+        }
+
+    # --- registration screen helpers -------------------------------------------------
+    @api.model
+    def get_responsible_candidates(self, goal_id, company_id=False):
+        """Employees to offer on the registration screen, with their availability and
+        their counts of unprocessed and transferred-today traffic."""
+        goal = self.env["dealer.contact.goal"].browse(goal_id).exists()
+        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
+        users = goal.user_ids
+        if not goal.restrict_to_users:
+            # sudo: operators may not search users by group membership.
+            consultants = self.env.ref("dealer_base.group_dealer_consultant")
+            users |= (
+                self.env["res.users"].sudo().search([("groups_id", "in", consultants.id)]).sudo(False)
+            )
+        users = users.filtered(lambda u: u.active and not u.share and company in u.company_ids)
+        counts = self._responsible_counts(users)
+        presence_order = {"available": 0, "busy": 1, "away": 2}
+        result = [
+            {
+                "id": user.id,
+                "name": user.name,
+                "presence": user.dealer_presence or "available",
+                "is_goal_responsible": user in goal.user_ids,
+                "open_count": counts.get(user.id, (0, 0))[0],
+                "transferred_today": counts.get(user.id, (0, 0))[1],
+            }
+            for user in users
+        ]
+        result.sort(
+            key=lambda r: (
+                not r["is_goal_responsible"],
+                presence_order.get(r["presence"], 3),
+                r["open_count"],
+                r["name"],
+            )
+        )
+        return result
+
+    def _responsible_counts(self, users):
+        if not users:
+            return {}
+        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        # One grouped query for the whole list; counts span branches the operator
+        # may not see, since they describe the employee's load.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT user_id,
+                       COUNT(*) FILTER (WHERE state IN %(open)s),
+                       COUNT(*) FILTER (WHERE is_transferred AND assigned_date >= %(day)s)
+                  FROM dealer_traffic
+                 WHERE user_id IN %(users)s
+                   AND (state IN %(open)s OR assigned_date >= %(day)s)
+                 GROUP BY user_id
+                """,
+                open=OPEN_STATES,
+                day=start_of_day,
+                users=tuple(users.ids),
+            )
+        )
+        return {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
+
+    # --- automatic ignoring -------------------------------------------------------------
+    @api.model
+    def _cron_auto_ignore(self, batch_size=AUTO_IGNORE_BATCH):
+        """Ignore traffic left unprocessed longer than its goal allows.
+
+        Set-based and batched; the state condition makes a re-run after a crash
+        touch only what is still open."""
+        reason = self.env.ref("dealer_traffic.ignore_reason_timeout")
+        total = 0
+        while True:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE dealer_traffic t
+                       SET state = 'ignored',
+                           ignore_reason_id = %(reason)s,
+                           processed_date = now() AT TIME ZONE 'UTC',
+                           process_minutes =
+                               EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - t.date) / 60,
+                           write_date = now() AT TIME ZONE 'UTC',
+                           write_uid = %(uid)s
+                     WHERE t.id IN (
+                            SELECT t2.id
+                              FROM dealer_traffic t2
+                              JOIN dealer_contact_goal g ON g.id = t2.goal_id
+                             WHERE t2.state IN %(open)s
+                               AND g.auto_ignore_days > 0
+                               AND t2.date < (now() AT TIME ZONE 'UTC')
+                                             - make_interval(days => g.auto_ignore_days)
+                             ORDER BY t2.id
+                             LIMIT %(limit)s
+                             FOR UPDATE OF t2 SKIP LOCKED)
+                    RETURNING t.id
+                    """,
+                    reason=reason.id,
+                    uid=self.env.uid,
+                    open=OPEN_STATES,
+                    limit=batch_size,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            total += len(ids)
+            self.browse(ids).invalidate_recordset()
+            # Commit each batch so a crash keeps the work done; tests own their cursor.
+            if not odoo.modules.module.current_test:
+                self.env.cr.commit()
+        return total

@@ -1,0 +1,1 @@
+from . import dealer_traffic_funnel_report

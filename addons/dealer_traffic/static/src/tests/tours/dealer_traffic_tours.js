@@ -1,0 +1,100 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("dealer_traffic_register_tour", {
+    url: "/odoo/action-dealer_traffic.dealer_traffic_action_register",
+    steps: () => [
+        {
+            content: "Channel: call",
+            trigger: ".o_field_widget[name=channel_id] .o_selection_badge:contains(Call)",
+            run: "click",
+        },
+        {
+            content: "Direction: service",
+            trigger: ".o_field_widget[name=direction_id] .o_selection_badge:contains(Service)",
+            run: "click",
+        },
+        {
+            content: "Goal: car repair",
+            trigger: ".o_field_widget[name=goal_id] .o_selection_badge:contains(Ремонт автомобиля)",
+            run: "click",
+        },
+        {
+            content: "Type the caller's phone in another format than stored",
+            trigger: "input.o_dealer_client_input",
+            run: "edit 8 (916) 433-21-10",
+        },
+        {
+            content: "The client is found with their car; choose with Enter",
+            trigger: ".o_dealer_client_result.table-active:contains(Туров Клиент Иванович):contains(Т433ТТ77)",
+        },
+        {
+            trigger: "input.o_dealer_client_input",
+            run: "press Enter",
+        },
+        {
+            content: "The client card is shown",
+            trigger: ".o_dealer_client_card .o_dealer_client_name:contains(Туров Клиент Иванович)",
+        },
+        {
+            content: "The only car of the client is preselected",
+            trigger: ".o_field_widget[name=vehicle_id] input:value(Т433ТТ77)",
+        },
+        {
+            content: "Choose the consultant, shown with availability and counts",
+            trigger: ".o_dealer_responsible[data-presence=available]:contains(Консультант Тура):contains(0/0)",
+            run: "click",
+        },
+        {
+            trigger: ".o_dealer_responsible.active:contains(Консультант Тура)",
+        },
+        {
+            content: "Register",
+            trigger: "button[name=action_register_from_screen]",
+            run: "click",
+        },
+        {
+            content: "Confirmation, and a blank screen for the next contact",
+            trigger: ".o_notification:contains(registered to Консультант Тура)",
+        },
+        {
+            trigger: "input.o_dealer_client_input:value()",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("dealer_traffic_process_tour", {
+    url: "/odoo/action-dealer_traffic.dealer_traffic_action_my",
+    steps: () => [
+        {
+            content: "Open the contact registered to me",
+            trigger: ".o_data_row td:contains(Туров Клиент Иванович)",
+            run: "click",
+        },
+        {
+            content: "Take it",
+            trigger: "button[name=action_take]",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(In Work)",
+        },
+        {
+            content: "Process",
+            trigger: "button[name=action_open_process]",
+            run: "click",
+        },
+        {
+            content: "A vehicle visit",
+            trigger: ".modal .o_field_widget[name=kind] .o_selection_badge:contains(Vehicle Visit)",
+            run: "click",
+        },
+        {
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The new task opens, for the client",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input:value(Туров Клиент Иванович)",
+        },
+    ],
+});

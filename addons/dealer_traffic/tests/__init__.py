@@ -1,0 +1,7 @@
+from . import common
+from . import test_traffic_flow
+from . import test_auto_ignore
+from . import test_traffic_access
+from . import test_traffic_reports
+from . import test_registration_helpers
+from . import test_ui

@@ -1,0 +1,3 @@
+from . import dealer_traffic_process_wizard
+from . import dealer_traffic_ignore_wizard
+from . import dealer_traffic_reassign_wizard
