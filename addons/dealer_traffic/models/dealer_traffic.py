@@ -603,6 +603,7 @@ class DealerTraffic(models.Model):
         if not users:
             return {}
         start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        self.flush_model(["user_id", "state", "is_transferred", "assigned_date"])
         # One grouped query for the whole list; counts span branches the operator
         # may not see, since they describe the employee's load.
         self.env.cr.execute(
@@ -631,6 +632,8 @@ class DealerTraffic(models.Model):
         Set-based and batched; the state condition makes a re-run after a crash
         touch only what is still open."""
         reason = self.env.ref("dealer_traffic.ignore_reason_timeout")
+        self.flush_model(["state", "date", "goal_id"])
+        self.env["dealer.contact.goal"].flush_model(["auto_ignore_days"])
         total = 0
         while True:
             self.env.cr.execute(
