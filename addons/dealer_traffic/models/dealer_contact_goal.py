@@ -14,9 +14,7 @@ class DealerContactGoal(models.Model):
     kind = fields.Selection(
         [("incoming", "Incoming"), ("outgoing", "Outgoing")], required=True, default="incoming"
     )
-    require_vehicle_interest = fields.Boolean(
-        string="Require Vehicle Interest", help="Brand, model and new/used must be given."
-    )
+    require_vehicle_interest = fields.Boolean(help="Brand, model and new/used must be given.")
     require_region = fields.Boolean()
     auto_ignore_days = fields.Integer(
         string="Days Until Automatic Ignoring",

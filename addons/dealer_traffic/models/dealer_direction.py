@@ -6,7 +6,6 @@ class DealerDirection(models.Model):
 
     project_id = fields.Many2one(
         "project.project",
-        string="Project",
         help="Project whose tasks are this direction's appointments, visits and deals; "
         "its stages are the funnel.",
     )

@@ -1,13 +1,11 @@
 from datetime import timedelta
 
 import odoo
-
 from odoo import api, fields, models
+from odoo.addons.dealer_base.tools import normalize_phone
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
-
-from odoo.addons.dealer_base.tools import normalize_phone
 
 OPEN_STATES = ("new", "queued", "assigned", "in_progress")
 TASK_KINDS = [("appointment", "Appointment"), ("visit", "Vehicle Visit"), ("deal", "Deal")]
@@ -29,14 +27,13 @@ class DealerTraffic(models.Model):
     name = fields.Char(string="Number", readonly=True, copy=False, default="/")
     channel_id = fields.Many2one(
         "dealer.traffic.channel",
-        string="Channel",
         required=True,
         index=True,
         default=lambda self: self.env["dealer.traffic.channel"].search([], limit=1),
     )
     channel_code = fields.Char(related="channel_id.code")
     can_queue = fields.Boolean(related="channel_id.can_queue")
-    direction_id = fields.Many2one("dealer.direction", string="Direction", required=True, index=True)
+    direction_id = fields.Many2one("dealer.direction", required=True, index=True)
     goal_id = fields.Many2one(
         "dealer.contact.goal",
         string="Contact Goal",
@@ -55,9 +52,7 @@ class DealerTraffic(models.Model):
         default=lambda self: self.env.company,
     )
     source_id = fields.Many2one("utm.source", string="Information Source", index="btree_not_null")
-    region_id = fields.Many2one(
-        "res.country.state", string="Region", domain="[('country_id.code', '=', 'RU')]"
-    )
+    region_id = fields.Many2one("res.country.state", domain="[('country_id.code', '=', 'RU')]")
     partner_id = fields.Many2one(
         "res.partner", string="Client", index="btree_not_null", tracking=True, check_company=True
     )
@@ -68,7 +63,6 @@ class DealerTraffic(models.Model):
     )
     vehicle_id = fields.Many2one(
         "dealer.vehicle",
-        string="Vehicle",
         domain="['|', '|', ('owner_id', '=', partner_id), ('customer_id', '=', partner_id), "
         "('trusted_person_id', '=', partner_id)]",
     )
@@ -84,9 +78,7 @@ class DealerTraffic(models.Model):
         store=True,
         readonly=False,
     )
-    interest_condition = fields.Selection(
-        [("new", "New"), ("used", "Used")], string="New or Used"
-    )
+    interest_condition = fields.Selection([("new", "New"), ("used", "Used")], string="New or Used")
     is_repeat = fields.Boolean(
         string="Repeat Contact",
         compute="_compute_is_repeat",
@@ -131,9 +123,7 @@ class DealerTraffic(models.Model):
     assigned_date = fields.Datetime(string="Assigned At", readonly=True, copy=False)
     taken_date = fields.Datetime(string="Taken At", readonly=True, copy=False)
     processed_date = fields.Datetime(string="Processed At", readonly=True, copy=False)
-    ignore_reason_id = fields.Many2one(
-        "dealer.ignore.reason", string="Ignore Reason", readonly=True, copy=False
-    )
+    ignore_reason_id = fields.Many2one("dealer.ignore.reason", readonly=True, copy=False)
     ignore_comment = fields.Text(readonly=True, copy=False)
     task_ids = fields.One2many("project.task", "traffic_id", string="Tasks")
     task_count = fields.Integer(compute="_compute_task_count")
@@ -309,11 +299,17 @@ class DealerTraffic(models.Model):
         # sudo: an operator registering a contact may not be allowed to edit the client.
         for traffic in self.filtered("partner_id"):
             fname = (
-                "last_incoming_contact" if traffic.goal_kind == "incoming" else "last_outgoing_contact"
+                "last_incoming_contact"
+                if traffic.goal_kind == "incoming"
+                else "last_outgoing_contact"
             )
             partner = traffic.partner_id.sudo()
             if not partner[fname] or partner[fname] < traffic.date:
                 partner[fname] = traffic.date
+
+    def _client_label(self):
+        self.ensure_one()
+        return self.partner_id.name or self.contact_name or self.contact_phone or ""
 
     # --- routing ------------------------------------------------------------------------
     def _notify_responsible(self, body):
@@ -330,8 +326,9 @@ class DealerTraffic(models.Model):
                 "simple_notification",
                 {
                     "title": self.env._("Incoming contact"),
-                    "message": f"{traffic.name}: {traffic.goal_id.name} — "
-                    f"{traffic.partner_id.name or traffic.contact_name or traffic.contact_phone or ''}",
+                    "message": " — ".join(
+                        (f"{traffic.name}: {traffic.goal_id.name}", traffic._client_label())
+                    ),
                     "sticky": False,
                 },
             )
@@ -354,9 +351,7 @@ class DealerTraffic(models.Model):
         self._check_state(("new", "queued"), self.env._("transferred"))
         for traffic in self:
             if not traffic.user_id:
-                raise UserError(
-                    self.env._("Choose the employee to transfer %s to.", traffic.name)
-                )
+                raise UserError(self.env._("Choose the employee to transfer %s to.", traffic.name))
         self.write(
             {"state": "assigned", "assigned_date": fields.Datetime.now(), "is_transferred": True}
         )
@@ -369,7 +364,9 @@ class DealerTraffic(models.Model):
         for traffic in self:
             if not traffic.can_queue:
                 raise UserError(
-                    self.env._("Only walk-in visits wait in the queue, not %s.", traffic.channel_id.name)
+                    self.env._(
+                        "Only walk-in visits wait in the queue, not %s.", traffic.channel_id.name
+                    )
                 )
         self.write({"state": "queued", "queued_date": fields.Datetime.now()})
         return True
@@ -433,10 +430,13 @@ class DealerTraffic(models.Model):
         )
         return True
 
+    @api.returns("project.task", lambda task: task.id)
     def action_process(self, kind, task=False, name=False):
         """Turn the contact into work: a new task of ``kind`` in the direction's
-        project, or ``task``, an open task of the same client."""
+        project, or ``task`` (a record or an id), an open task of the same client."""
         self.ensure_one()
+        if task and not isinstance(task, models.BaseModel):
+            task = self.env["project.task"].browse(task)
         self._check_state(("new", "queued", "assigned", "in_progress"), self.env._("processed"))
         if not self.partner_id:
             raise UserError(self.env._("Identify the client before processing the contact."))
@@ -516,20 +516,22 @@ class DealerTraffic(models.Model):
     def action_register_from_screen(self):
         self.action_register()
         return self._next_registration(
-            self.env._("%(number)s registered to %(user)s.", number=self.name, user=self.user_id.name)
+            self.env._(
+                "%(number)s registered to %(user)s.", number=self.name, user=self.user_id.name
+            )
         )
 
     def action_transfer_from_screen(self):
         self.action_transfer()
         return self._next_registration(
-            self.env._("%(number)s transferred to %(user)s.", number=self.name, user=self.user_id.name)
+            self.env._(
+                "%(number)s transferred to %(user)s.", number=self.name, user=self.user_id.name
+            )
         )
 
     def action_queue_from_screen(self):
         self.action_queue()
-        return self._next_registration(
-            self.env._("%s is waiting in the queue.", self.name)
-        )
+        return self._next_registration(self.env._("%s is waiting in the queue.", self.name))
 
     # --- buttons that open wizards ----------------------------------------------------
     def _wizard(self, model, title):
@@ -573,7 +575,10 @@ class DealerTraffic(models.Model):
             # sudo: operators may not search users by group membership.
             consultants = self.env.ref("dealer_base.group_dealer_consultant")
             users |= (
-                self.env["res.users"].sudo().search([("groups_id", "in", consultants.id)]).sudo(False)
+                self.env["res.users"]
+                .sudo()
+                .search([("groups_id", "in", consultants.id)])
+                .sudo(False)
             )
         users = users.filtered(lambda u: u.active and not u.share and company in u.company_ids)
         counts = self._responsible_counts(users)
@@ -673,5 +678,5 @@ class DealerTraffic(models.Model):
             self.browse(ids).invalidate_recordset()
             # Commit each batch so a crash keeps the work done; tests own their cursor.
             if not odoo.modules.module.current_test:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return total

@@ -6,7 +6,7 @@ LOOKUP_LIMIT = 8
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    traffic_ids = fields.One2many("dealer.traffic", "partner_id", string="Traffic")
+    traffic_ids = fields.One2many("dealer.traffic", "partner_id")
     traffic_count = fields.Integer(compute="_compute_traffic_count")
 
     def _compute_traffic_count(self):
@@ -76,7 +76,9 @@ class ResPartner(models.Model):
 
     def action_view_traffic(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("dealer_traffic.dealer_traffic_action_journal")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_traffic.dealer_traffic_action_journal"
+        )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action

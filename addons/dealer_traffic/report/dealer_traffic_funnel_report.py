@@ -15,7 +15,7 @@ class DealerTrafficFunnelReport(models.Model):
     company_id = fields.Many2one("res.company", string="Branch", readonly=True)
     direction_id = fields.Many2one("dealer.direction", readonly=True)
     goal_id = fields.Many2one("dealer.contact.goal", string="Contact Goal", readonly=True)
-    channel_id = fields.Many2one("dealer.traffic.channel", string="Channel", readonly=True)
+    channel_id = fields.Many2one("dealer.traffic.channel", readonly=True)
     user_id = fields.Many2one("res.users", string="Consultant", readonly=True)
     source_id = fields.Many2one("utm.source", string="Information Source", readonly=True)
     is_repeat = fields.Boolean(string="Repeat Contact", readonly=True)

@@ -30,8 +30,10 @@ class TestRegistrationHelpers(TrafficCase):
         done = self._traffic(user_id=self.consultant.id)
         done.action_process("appointment")
 
-        candidates = self.env["dealer.traffic"].with_user(self.operator).get_responsible_candidates(
-            self.goal_repair.id
+        candidates = (
+            self.env["dealer.traffic"]
+            .with_user(self.operator)
+            .get_responsible_candidates(self.goal_repair.id)
         )
         by_id = {c["id"]: c for c in candidates}
         self.assertEqual(candidates[0]["id"], self.consultant2.id, "goal's responsible first")
@@ -41,7 +43,9 @@ class TestRegistrationHelpers(TrafficCase):
         self.assertNotIn(self.operator.id, by_id, "operators do not take contacts")
 
     def test_candidates_of_a_restricted_goal(self):
-        self.goal_repair.write({"user_ids": [(6, 0, self.consultant.ids)], "restrict_to_users": True})
+        self.goal_repair.write(
+            {"user_ids": [(6, 0, self.consultant.ids)], "restrict_to_users": True}
+        )
         candidates = self.env["dealer.traffic"].get_responsible_candidates(self.goal_repair.id)
         self.assertEqual([c["id"] for c in candidates], self.consultant.ids)
 

@@ -55,9 +55,7 @@ class TestTrafficAccess(TrafficCase):
         self.assertIn(self.unassigned, visible, "consultants are operators too")
 
     def test_supervisor_sees_their_branches(self):
-        self.assertEqual(
-            self._visible(self.supervisor), self.mine | self.unassigned | self.others
-        )
+        self.assertEqual(self._visible(self.supervisor), self.mine | self.unassigned | self.others)
         self.assertEqual(self._visible(self.branch_supervisor), self.in_branch)
 
     def test_only_supervisors_delete(self):

@@ -52,7 +52,9 @@ class TestTrafficFlow(TrafficCase):
             self._traffic(direction_id=self.sales.id)
 
     def test_restricted_goal_only_for_its_employees(self):
-        self.goal_repair.write({"user_ids": [(6, 0, self.consultant.ids)], "restrict_to_users": True})
+        self.goal_repair.write(
+            {"user_ids": [(6, 0, self.consultant.ids)], "restrict_to_users": True}
+        )
         with self.assertRaisesRegex(ValidationError, "not among the employees"):
             self._traffic(user_id=self.consultant2.id)
 

@@ -41,8 +41,13 @@ class TestTrafficReports(TrafficCase):
         rows = Report._read_group(
             [("company_id", "=", self.branch.id)],
             groupby,
-            ["traffic_count:sum", "appointment_count:sum", "visit_count:sum",
-             "appointment_rate:avg", "visit_rate:avg"],
+            [
+                "traffic_count:sum",
+                "appointment_count:sum",
+                "visit_count:sum",
+                "appointment_rate:avg",
+                "visit_rate:avg",
+            ],
         )
         return {key: rest for key, *rest in rows}
 
@@ -62,9 +67,7 @@ class TestTrafficReports(TrafficCase):
     def test_journal_groupings(self):
         Traffic = self.env["dealer.traffic"]
         by_user = dict(
-            Traffic._read_group(
-                [("company_id", "=", self.branch.id)], ["user_id"], ["__count"]
-            )
+            Traffic._read_group([("company_id", "=", self.branch.id)], ["user_id"], ["__count"])
         )
         self.assertEqual(by_user, {self.consultant: 3, self.consultant2: 2})
         by_state = dict(

@@ -7,11 +7,18 @@ class TestTrafficUi(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.operator = new_test_user(
-            cls.env, "ui_operator", groups="dealer_base.group_dealer_operator", name="Оператор Тура"
+            cls.env,
+            "ui_operator",
+            groups="dealer_base.group_dealer_operator",
+            name="Оператор Тура",
+            lang="en_US",
         )
         cls.consultant = new_test_user(
-            cls.env, "ui_consultant", groups="dealer_base.group_dealer_consultant",
+            cls.env,
+            "ui_consultant",
+            groups="dealer_base.group_dealer_consultant",
             name="Консультант Тура",
+            lang="en_US",
         )
         cls.client = cls.env["res.partner"].create(
             {"name": "Туров Клиент Иванович", "mobile": "+7 916 433 21 10"}

@@ -6,7 +6,7 @@ class DealerTrafficIgnoreWizard(models.TransientModel):
     _description = "Ignore Contact"
 
     traffic_ids = fields.Many2many("dealer.traffic", required=True)
-    reason_id = fields.Many2one("dealer.ignore.reason", string="Reason", required=True)
+    reason_id = fields.Many2one("dealer.ignore.reason", required=True)
     comment = fields.Text()
 
     def action_confirm(self):
