@@ -76,3 +76,14 @@ class TestFindByPhone(TransactionCase):
 
     def test_unknown_number_gives_empty_result(self):
         self.assertFalse(self.env["res.partner"].find_by_phone("+7 999 321 98 76"))
+
+    def test_numbers_without_country_code_follow_the_company_country(self):
+        kz_client = self.env["res.partner"].create(
+            {"name": "Абенов Ерлан", "mobile": "+7 701 555 44 33"}
+        )
+        Partner = self.env["res.partner"]
+        self.env.company.country_id = self.env.ref("base.kz")
+        self.assertEqual(Partner.find_by_phone("8 701 555 44 33"), kz_client)
+        self.env.company.country_id = self.env.ref("base.de")
+        self.assertEqual(Partner._phone_country_code(), "DE")
+        self.assertFalse(Partner.find_by_phone("0701 555 44 33"), "read as a German number")
