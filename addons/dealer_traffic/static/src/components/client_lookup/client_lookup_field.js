@@ -37,6 +37,10 @@ export class ClientLookupField extends Component {
         this.state.card = card || null;
     }
 
+    get createLabel() {
+        return _t("Create a new client «%s»", this.state.text.trim());
+    }
+
     onInput(ev) {
         this.state.text = ev.target.value;
         this.search();
