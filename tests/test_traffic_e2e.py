@@ -5,7 +5,13 @@ import pytest
 from conftest import RpcError
 
 
+@pytest.fixture(scope="module")
+def admin(login):
+    return login("admin")
+
+
 def _ref(session, xmlid):
+    """Database id of ``xmlid``, looked up with ``session`` (staff cannot read xmlids)."""
     module, name = xmlid.split(".")
     rows = session.call(
         "ir.model.data",
@@ -17,7 +23,7 @@ def _ref(session, xmlid):
 
 
 @pytest.fixture(scope="module")
-def registered(login):
+def registered(login, admin):
     operator = login("operator")
     consultant = login("consultant")
     client_ids = operator.call("res.partner", "find_by_phone", "+7 916 777 88 99")
@@ -25,9 +31,9 @@ def registered(login):
         "dealer.traffic",
         "create",
         {
-            "channel_id": _ref(operator, "dealer_traffic.channel_call"),
-            "direction_id": _ref(operator, "dealer_base.direction_sales"),
-            "goal_id": _ref(operator, "dealer_traffic.goal_sales_credit"),
+            "channel_id": _ref(admin, "dealer_traffic.channel_call"),
+            "direction_id": _ref(admin, "dealer_base.direction_sales"),
+            "goal_id": _ref(admin, "dealer_traffic.goal_sales_credit"),
             "partner_id": client_ids[0],
             "user_id": consultant.uid,
             "note": "Кредит на Haval Jolion",
@@ -74,9 +80,9 @@ def test_other_consultants_and_operators_do_not_see_it(registered, login):
     assert supervisor.call("dealer.traffic", "search", [("id", "=", traffic_id)]) == [traffic_id]
 
 
-def test_registration_candidates_for_the_operator(login):
+def test_registration_candidates_for_the_operator(login, admin):
     operator = login("operator")
-    goal = _ref(operator, "dealer_traffic.goal_service_repair")
+    goal = _ref(admin, "dealer_traffic.goal_service_repair")
     names = [c["name"] for c in operator.call("dealer.traffic", "get_responsible_candidates", goal)]
     assert "Сергей Волков" in names
     assert "Анна Петрова" not in names
