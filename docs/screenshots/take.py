@@ -102,7 +102,9 @@ def main():
     def call(model, method, *call_args, **kwargs):
         response = session.post(
             f"{args.url}/web/dataset/call_kw",
-            json={"params": {"model": model, "method": method, "args": call_args, "kwargs": kwargs}},
+            json={
+                "params": {"model": model, "method": method, "args": call_args, "kwargs": kwargs}
+            },
             timeout=30,
         ).json()
         return response["result"]

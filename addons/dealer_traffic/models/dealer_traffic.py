@@ -177,6 +177,7 @@ class DealerTraffic(models.Model):
             ]
             if traffic.id:
                 domain += [("id", "!=", traffic.id), ("date", "<=", traffic.date)]
+            # sudo: the client's earlier contacts count even when registered by others.
             traffic.is_repeat = bool(self.sudo().search_count(domain, limit=1))
 
     def _compute_task_count(self):

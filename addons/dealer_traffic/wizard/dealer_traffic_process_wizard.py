@@ -25,13 +25,7 @@ class DealerTrafficProcessWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        traffic = self.env["dealer.traffic"].browse(
-            values.get("traffic_ids", [[None, None, []]])[0][2]
-            if isinstance(values.get("traffic_ids"), list)
-            and values["traffic_ids"]
-            and isinstance(values["traffic_ids"][0], (list, tuple))
-            else self.env.context.get("default_traffic_ids", [])
-        )
+        traffic = self.env["dealer.traffic"].browse(self.env.context.get("default_traffic_ids"))
         if traffic[:1].goal_id.task_kind:
             values["kind"] = traffic[:1].goal_id.task_kind
         return values
