@@ -177,27 +177,22 @@ class ResPartner(models.Model):
         company_country_changed = "country_id" in vals and bool(
             self.env["res.company"].sudo().search_count([("partner_id", "in", self.ids)], limit=1)
         )
-        res = self._write_with_phone_sync(vals)
-        if company_country_changed:
-            self.env.registry.clear_cache()  # _company_country_code
-        return res
-
-    def _write_with_phone_sync(self, vals):
         # The phone list, when written, is the master copy of phone and mobile.
-        if (
-            self.env.context.get("dealer_phone_sync")
-            or "phone_ids" in vals
-            or not {"phone", "mobile"} & set(vals)
-        ):
-            return super().write(vals)
-        previous = {p.id: (p.phone, p.mobile) for p in self}
+        sync_phones = (
+            not self.env.context.get("dealer_phone_sync")
+            and "phone_ids" not in vals
+            and bool({"phone", "mobile"} & set(vals))
+        )
+        previous = {p.id: (p.phone, p.mobile) for p in self} if sync_phones else {}
         res = super().write(vals)
-        for partner in self:
+        for partner in self if sync_phones else ():
             old_phone, old_mobile = previous[partner.id]
             if "mobile" in vals:
                 partner._upsert_phone_line(old_mobile, vals["mobile"], mobile=True)
             if "phone" in vals:
                 partner._upsert_phone_line(old_phone, vals["phone"], mobile=False)
+        if company_country_changed:
+            self.env.registry.clear_cache()  # _company_country_code
         return res
 
     def _upsert_phone_line(self, old, new, mobile):

@@ -1,0 +1,1485 @@
+"""Traffic benchmark: client lookup, automatic ignoring and the traffic journal at scale.
+
+Builds (or reuses) the database ``dealer_bench_traffic`` with ``dealer_traffic`` (no demo
+data), three branches and their staff, a million clients with phones, 300,000 vehicles and a
+million traffic records over two years, then measures, each against a baseline in the same run:
+
+1. ``res.partner.dealer_lookup`` (registration screen) against Odoo's plain many2one
+   autocomplete on ``complete_name``;
+2. ``dealer.traffic._cron_auto_ignore`` against ignoring the same rows with ORM writes;
+3. the Traffic Journal's first page (``web_search_read``) for a supervisor, a consultant and
+   an operator against a plain SQL query, with the plans of the ORM's queries.
+
+    python bench/bench_traffic.py [--clients N] [--traffic N] [--fresh]
+"""
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import re
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import psycopg2
+from _common import (
+    BATCH,
+    FORMATS,
+    RESULTS_DIR,
+    ROOT,
+    PhoneFactory,
+    absent_queries,
+    client_name,
+    copy_in_background,
+    copy_rows,
+    existing_queries,
+    generate_clients,
+    log,
+    markdown_table,
+    prepare_database,
+    render,
+    required_extras,
+    reserve_ids,
+    split_e164,
+    superuser_env,
+    timing,
+)
+from lxml import etree
+
+RESULTS = RESULTS_DIR / "traffic.json"
+
+DB = "dealer_bench_traffic"
+MODULES = "dealer_traffic"
+MARKER_KEY = "dealer_bench.traffic"
+# Bump when the generated data changes, so that databases made by older versions are rebuilt.
+GENERATOR_VERSION = 1
+TOOL_SOURCES = (
+    ROOT / "addons" / "dealer_base" / "tools" / "phone.py",
+    ROOT / "addons" / "dealer_vehicle" / "tools" / "vehicle.py",
+)
+
+SEED = 20240601
+TZ = "Europe/Moscow"
+DAYS = 730  # traffic spans two years up to the moment of generation
+VEHICLES_PER_CLIENT = 0.3
+OPEN_STATES = ("new", "queued", "assigned", "in_progress")
+
+# Branches: (name, share of the traffic and vehicles, operators, consultants). The first is
+# the database's company, the others are created as its branches; each has a supervisor,
+# the first one's supervising every branch.
+BRANCHES = (
+    ("Автоцентр Москва", 0.5, 2, 8),
+    ("Автоцентр Химки", 0.3, 2, 7),
+    ("Автоцентр Подольск", 0.2, 1, 5),
+)
+
+# --- generated data: vehicles -----------------------------------------------------------
+
+PLATE_LETTERS = "АВЕКМНОРСТУХ"  # the Cyrillic letters Russian plates use
+TO_LATIN = str.maketrans(PLATE_LETTERS, "ABEKMHOPCTYX")
+PLATE_REGIONS = "77 97 99 177 197 199 777 799 977 50 90 150 190 750 790".split()
+# How staff type a plate (series "А123ВС", region "77"), named by an example.
+PLATE_FORMATS = {
+    "А123ВС77": lambda series, region: series + region,
+    "А123ВС 77": lambda series, region: f"{series} {region}",
+    "а123вс77": lambda series, region: (series + region).lower(),
+    "A123BC77 (Latin)": lambda series, region: (series + region).translate(TO_LATIN),
+}
+# World manufacturer identifiers outside North America (no check digit): Lada, Hyundai
+# and Kia (Russian plants), VW, BMW, Mercedes, Renault, Peugeot, Skoda, Toyota, Mazda...
+VIN_WMIS = "XTA X7L XW8 Z94 Z8T XWE WVW WBA WDD VF1 VF3 TMB JTD JMZ KMH KNA LVV LB3 SAL YV1".split()
+VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+COLORS = "белый чёрный серый серебристый синий красный коричневый бежевый зелёный".split()
+VEHICLE_VIN_SHARE = 0.9
+VEHICLE_PLATE_SHARE = 0.95
+VEHICLE_ACTIVE_SHARE = 0.95
+VEHICLE_COLUMNS = (
+    "id",
+    "name",
+    "vin",
+    "license_plate",
+    "plate_normalized",
+    "model_id",
+    "brand_id",
+    "year",
+    "color",
+    "mileage",
+    "owner_id",
+    "company_id",
+    "active",
+    "create_uid",
+    "write_uid",
+    "create_date",
+    "write_date",
+)
+OWNERSHIP_COLUMNS = (
+    "vehicle_id",
+    "partner_id",
+    "date_start",
+    "create_uid",
+    "write_uid",
+    "create_date",
+    "write_date",
+)
+
+# --- generated data: traffic ------------------------------------------------------------
+
+# Relative frequency of each seeded goal (by XML id); goals added later weigh DEFAULT.
+GOAL_WEIGHTS = {
+    "goal_service_repair": 12,
+    "goal_service_maintenance": 14,
+    "goal_service_confirm": 8,
+    "goal_service_survey": 6,
+    "goal_service_visit_offer": 3,
+    "goal_service_work": 4,
+    "goal_parts_purchase": 10,
+    "goal_parts_work": 2,
+    "goal_sales_new": 12,
+    "goal_sales_used": 7,
+    "goal_sales_tradein": 4,
+    "goal_sales_credit": 3,
+    "goal_sales_testdrive_call": 2,
+    "goal_sales_birthday": 2,
+    "goal_sales_aftersale": 2,
+    "goal_sales_visit_offer": 2,
+    "goal_sales_cold": 3,
+    "goal_feedback_complaint": 2,
+    "goal_other": 4,
+}
+DEFAULT_GOAL_WEIGHT = 2
+INCOMING_CHANNELS = {"call": 60, "visit": 20, "internet": 20}  # outgoing contacts are calls
+WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.8, 0.5)
+OPEN_HOUR_UTC, OPEN_SECONDS = 5, 13 * 3600  # 08:00-21:00 Moscow time
+# Share of traffic still open by age in days: recent contacts are being worked, older ones
+# were forgotten (the cron has not run over this data yet).
+OPEN_SHARE_BY_AGE = ((1, 0.9), (7, 0.65), (30, 0.4), (90, 0.1), (math.inf, 0.003))
+OPEN_STATE_WEIGHTS = {"new": 15, "queued": 10, "assigned": 40, "in_progress": 35}
+IDENTIFIED_SHARE = 0.8  # incoming contacts whose client is known; outgoing ones all are
+REGULAR_CLIENT_SHARE = 0.25  # clients who come back often...
+REGULAR_CONTACT_SHARE = 0.6  # ...and make this share of the contacts
+SERVICE_WITH_VEHICLE_SHARE = 0.8
+CALLER_ID_SHARE = 0.6  # identified incoming calls that keep the caller's number
+PROCESSED_SHARE = 0.75  # closed contacts of a known client that were processed, not ignored
+QUEUE_SHARE = 0.4  # walk-ins who waited in the queue
+TRANSFER_SHARE = 0.08
+IGNORE_REASONS = {
+    "ignore_reason_timeout": 35,
+    "ignore_reason_failed": 25,
+    "ignore_reason_wrong_number": 10,
+    "ignore_reason_other": 10,
+    "ignore_reason_walked_out": 10,  # walk-ins only
+    "ignore_reason_left_queue": 10,  # queued walk-ins only
+}
+NOTES = (
+    "Перезвонить вечером",
+    "Просит подобрать время на субботу",
+    "Интересуется ценой и наличием",
+    "Нужна запись на диагностику",
+    "Спрашивает про акцию",
+    "Уточнить комплектацию",
+)
+OUTCOMES = ("Записан на сервис", "Назначен тест-драйв", "Выставлен счёт", "Отправлено КП")
+IGNORE_COMMENTS = ("Не дозвонились", "Клиент передумал", "Дубль обращения")
+TRAFFIC_COLUMNS = (
+    "id",
+    "name",
+    "channel_id",
+    "direction_id",
+    "goal_id",
+    "goal_kind",
+    "date",
+    "company_id",
+    "source_id",
+    "region_id",
+    "partner_id",
+    "contact_name",
+    "contact_phone",
+    "phone_normalized",
+    "vehicle_id",
+    "license_plate",
+    "interest_model_id",
+    "interest_brand_id",
+    "interest_condition",
+    "is_repeat",
+    "registrar_id",
+    "user_id",
+    "note",
+    "outcome",
+    "state",
+    "is_transferred",
+    "queued_date",
+    "assigned_date",
+    "taken_date",
+    "processed_date",
+    "ignore_reason_id",
+    "ignore_comment",
+    "take_minutes",
+    "process_minutes",
+    "response_deadline",
+    "was_overdue",
+    "create_uid",
+    "write_uid",
+    "create_date",
+    "write_date",
+)
+
+# --- measurements -----------------------------------------------------------------------
+
+LOOKUP_INPUTS = {"phone": 60, "plate": 40, "name": 60, "absent": 40}
+LOOKUP_WARMUP = 5  # per kind of input, not counted
+PLATE_QUERY_FORMS = {
+    "a123bc 77 (Latin, lower case)": lambda series, region: f"{series} {region}"
+    .translate(TO_LATIN)
+    .lower(),
+    "А123ВС (no region)": lambda series, _region: series,
+    "123вс (fragment, lower case)": lambda series, _region: series[1:].lower(),
+}
+NAME_QUERY_FORMS = {
+    "full name": lambda name: name,
+    "surname first-name": lambda name: " ".join(name.split()[:2]),
+    "surname first-name, lower case": lambda name: " ".join(name.split()[:2]).lower(),
+}
+AUTO_IGNORE_ROWS = 20_000
+AUTO_IGNORE_ORM_ROWS = 2_000
+AUTO_IGNORE_RUNS = 5
+AUTO_IGNORE_ORM_RUNS = 3
+JOURNAL_LIMIT = 80
+JOURNAL_COUNT_LIMIT = 10001
+JOURNAL_ORDER = "date desc, id desc"
+JOURNAL_RUNS = 30
+JOURNAL_WARMUP = 5
+JOURNAL_SCENARIOS = (
+    ("supervisor", "none"),
+    ("supervisor", "this month"),
+    ("consultant", "none"),
+    ("consultant", "this month"),
+    ("consultant", "Unprocessed + My Traffic"),
+    ("operator", "none"),
+    ("operator", "this month"),
+)
+SLOW_MS = 100
+PLAN_TOP_LINES = 8
+
+
+def minutes(value):
+    return timedelta(seconds=round(value * 60))
+
+
+def sha1(paths):
+    digest = hashlib.sha1()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def wanted_marker(clients, traffic):
+    return {
+        "clients": clients,
+        "traffic": traffic,
+        "generator": GENERATOR_VERSION,
+        "tools_sha1": sha1(TOOL_SOURCES),
+    }
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def create_staff(env, rng):
+    """Branches and their staff, created with the ORM: [{id, name, share, operators,
+    consultants, supervisor}] (user ids), main company first."""
+    from odoo.fields import Command
+
+    main = env.company
+    main.name = BRANCHES[0][0]
+    companies = [main] + [
+        env["res.company"].create({"name": name, "parent_id": main.id})
+        for name, *_rest in BRANCHES[1:]
+    ]
+    group_ids = {
+        role: env.ref(f"dealer_base.group_dealer_{role}").id
+        for role in ("operator", "consultant", "supervisor")
+    }
+    Users = env["res.users"].with_context(no_reset_password=True)
+    counters = dict.fromkeys(group_ids, 0)
+
+    def users(role, count, company, allowed):
+        vals_list = []
+        for _i in range(count):
+            counters[role] += 1
+            vals_list.append(
+                {
+                    "name": client_name(rng, False),
+                    "login": f"{role}{counters[role]}",
+                    "company_id": company.id,
+                    "company_ids": [Command.set([c.id for c in allowed])],
+                    "groups_id": [Command.set([group_ids[role]])],
+                    "tz": TZ,
+                }
+            )
+        return Users.create(vals_list).ids
+
+    branches = []
+    for index, (company, (name, share, operators, consultants)) in enumerate(
+        zip(companies, BRANCHES, strict=True)
+    ):
+        branches.append(
+            {
+                "id": company.id,
+                "name": name,
+                "share": share,
+                "operators": users("operator", operators, company, [company]),
+                "consultants": users("consultant", consultants, company, [company]),
+                "supervisor": users("supervisor", 1, company, companies if index == 0 else [company])[
+                    0
+                ],
+                "supervised": [c.id for c in companies] if index == 0 else [company.id],
+            }
+        )
+    env.flush_all()
+    return branches
+
+
+def pick_branch(rng, branches):
+    return rng.choices(branches, weights=[b["share"] for b in branches])[0]
+
+
+# --- vehicles ---------------------------------------------------------------------------
+
+
+def draw_vin(rng, used):
+    from odoo.addons.dealer_vehicle.tools import vin_error
+
+    while True:
+        vin = rng.choice(VIN_WMIS) + "".join(rng.choices(VIN_CHARS, k=8))
+        vin += str(rng.randrange(10**6)).zfill(6)
+        if vin not in used:
+            assert vin_error(vin) is None, vin
+            used.add(vin)
+            return vin
+
+
+def draw_plate(rng, used=None):
+    """(series, region) of a plate not drawn before (when ``used`` is given)."""
+    while True:
+        letters = rng.choices(PLATE_LETTERS, k=3)
+        series = f"{letters[0]}{rng.randrange(1, 1000):03d}{letters[1]}{letters[2]}"
+        region = rng.choice(PLATE_REGIONS)
+        if used is None or (series, region) not in used:
+            if used is not None:
+                used.add((series, region))
+            return series, region
+
+
+def generate_vehicles(env, rng, branches, client_ids, count, now):
+    """Insert ``count`` vehicles of random clients and their owner history with COPY;
+    return {branch id: [(vehicle id, owner id)]} of the active ones."""
+    from odoo.addons.dealer_vehicle.tools import normalize_plate
+
+    cr = env.cr
+    for table, columns in (
+        ("dealer_vehicle", VEHICLE_COLUMNS),
+        ("dealer_vehicle_ownership", (*OWNERSHIP_COLUMNS, "id")),
+    ):
+        required_extras(cr, table, set(columns))
+    models = [
+        (model.id, model.display_name, model.brand_id.id)
+        for model in env["fleet.vehicle.model"].search([("vehicle_type", "=", "car")])
+    ]
+    vehicle_ids = reserve_ids(cr, "dealer_vehicle", count)
+    vins, plates = set(), set()
+    fleet = {branch["id"]: [] for branch in branches}
+    today = now.date()
+
+    def batches():
+        for offset in range(0, count, BATCH):
+            vehicles, ownership = [], []
+            for vehicle_id in vehicle_ids[offset : offset + BATCH]:
+                company_id = pick_branch(rng, branches)["id"]
+                owner_id = rng.choice(client_ids)
+                model_id, model_name, brand_id = rng.choice(models)
+                vin = draw_vin(rng, vins) if rng.random() < VEHICLE_VIN_SHARE else None
+                plate = normalized = None
+                if rng.random() < VEHICLE_PLATE_SHARE:
+                    typed = rng.choice(list(PLATE_FORMATS.values()))(*draw_plate(rng, plates))
+                    plate = " ".join(typed.split()).upper()  # as dealer.vehicle stores it
+                    normalized = normalize_plate(plate)
+                active = rng.random() < VEHICLE_ACTIVE_SHARE
+                name = " · ".join(filter(None, (model_name, plate or vin)))
+                vehicles.append(
+                    (
+                        *(vehicle_id, name, vin, plate, normalized, model_id, brand_id),
+                        *(rng.randrange(2005, now.year + 1), rng.choice(COLORS), 0),
+                        *(owner_id, company_id, active, 1, 1, now, now),
+                    )
+                )
+                ownership.append((vehicle_id, owner_id, today, 1, 1, now, now))
+                if active:
+                    fleet[company_id].append((vehicle_id, owner_id))
+            yield vehicles, ownership
+
+    def copy(batch):
+        copy_rows(cr, "dealer_vehicle", VEHICLE_COLUMNS, batch[0])
+        copy_rows(cr, "dealer_vehicle_ownership", OWNERSHIP_COLUMNS, batch[1])
+
+    started = time.perf_counter()
+    copied = []
+
+    def progress(batch):
+        copied.append(len(batch[0]))
+        log(f"  vehicles {sum(copied):>9,}/{count:,}  {time.perf_counter() - started:6.1f} s")
+
+    copy_in_background(batches(), copy, progress)
+    return fleet
+
+
+# --- traffic ----------------------------------------------------------------------------
+
+
+@dataclass
+class Goal:
+    id: int
+    kind: str
+    direction_id: int
+    service: bool
+    response_minutes: int
+    auto_ignore_days: int
+    interest: str | None  # condition of the vehicle of interest, when the goal asks for one
+    require_region: bool
+    weight: float
+
+
+def traffic_dates(rng, now, count):
+    """``count`` distinct datetimes (UTC, whole seconds, ascending) over the last DAYS days,
+    in opening hours, busier on weekdays and growing over time."""
+    first_day = (now - timedelta(days=DAYS)).date()
+    days = []
+    for index in range(DAYS + 1):
+        day = first_day + timedelta(days=index)
+        opening = datetime(day.year, day.month, day.day, OPEN_HOUR_UTC)
+        seconds = min(OPEN_SECONDS, int((now - opening).total_seconds()))
+        if seconds > 0:
+            weight = WEEKDAY_WEIGHTS[day.weekday()] * (0.8 + 0.4 * index / DAYS)
+            days.append((opening, seconds, weight * seconds / OPEN_SECONDS))
+    per_day = [0] * len(days)
+    for index in rng.choices(range(len(days)), weights=[d[2] for d in days], k=count):
+        per_day[index] += 1
+    dates = []
+    for (opening, seconds, _weight), day_count in zip(days, per_day, strict=True):
+        dates += [opening + timedelta(seconds=s) for s in sorted(rng.sample(range(seconds), day_count))]
+    return dates
+
+
+def open_share(age_days):
+    return next(share for limit, share in OPEN_SHARE_BY_AGE if age_days < limit)
+
+
+class TrafficRows:
+    """Rows of dealer_traffic as the ORM would store them after the contacts' lifecycle:
+    registered, queued, assigned, taken, processed or ignored (by hand or by the cron)."""
+
+    def __init__(self, env, rng, now, branches, fleet):
+        from odoo.addons.dealer_base.tools import normalize_phone
+
+        self.normalize_phone = normalize_phone
+        self.rng, self.now, self.branches, self.fleet = rng, now, branches, fleet
+        cr = env.cr
+        self.country = env.company.country_id.code or "RU"
+        self.goals = self._goals(env)
+        self.channels = {
+            code: env.ref(f"dealer_traffic.channel_{code}").id for code in INCOMING_CHANNELS
+        }
+        self.reasons = {xmlid: env.ref(f"dealer_traffic.{xmlid}").id for xmlid in IGNORE_REASONS}
+        cr.execute(
+            "SELECT res_id FROM ir_model_data WHERE module = 'dealer_traffic' "
+            "AND model = 'utm.source' ORDER BY res_id"
+        )
+        self.sources = [source_id for (source_id,) in cr.fetchall()]
+        self.regions = env["res.country.state"].search([("country_id.code", "=", "RU")]).ids
+        self.models = [
+            (model.id, model.brand_id.id)
+            for model in env["fleet.vehicle.model"].search([("vehicle_type", "=", "car")])
+        ]
+        sequence = env["ir.sequence"].search([("code", "=", "dealer.traffic")])
+        prefix, suffix = sequence._get_prefix_suffix()
+        self.name_format = f"{prefix}{{:0{sequence.padding}d}}{suffix}"
+        cr.execute("SELECT partner_id, number_normalized FROM dealer_partner_phone WHERE sequence = 1")
+        self.main_numbers = dict(cr.fetchall())
+        self.clients = sorted(self.main_numbers)
+        self.regulars = rng.sample(self.clients, int(len(self.clients) * REGULAR_CLIENT_SHARE))
+        self.factory = PhoneFactory(rng)
+        self.seen = set()  # (client, direction) contacted before, for is_repeat
+        self.states = {}
+
+    @staticmethod
+    def _goals(env):
+        service = env.ref("dealer_base.direction_service").id
+        goals = []
+        for goal in env["dealer.contact.goal"].search([]):
+            xmlid = goal.get_external_id()[goal.id].split(".")[-1]
+            interest = None
+            if goal.require_vehicle_interest:
+                interest = "new" if xmlid == "goal_sales_new" else "used"
+            goals.append(
+                Goal(
+                    *(goal.id, goal.kind, goal.direction_id.id, goal.direction_id.id == service),
+                    *(goal.response_minutes, goal.auto_ignore_days, interest),
+                    *(goal.require_region, GOAL_WEIGHTS.get(xmlid, DEFAULT_GOAL_WEIGHT)),
+                )
+            )
+        return goals
+
+    def batch(self, items):
+        """Rows for ``items``: (id, date, sequence number), in date order."""
+        return [self.row(*item) for item in items]
+
+    def row(self, traffic_id, date, number):
+        rng = self.rng
+        branch = pick_branch(rng, self.branches)
+        goal = rng.choices(self.goals, weights=[g.weight for g in self.goals])[0]
+        incoming = goal.kind == "incoming"
+        channel = "call"
+        if incoming:
+            channel = rng.choices(list(INCOMING_CHANNELS), weights=INCOMING_CHANNELS.values())[0]
+        consultant = rng.choice(branch["consultants"])
+        registrar = rng.choice(branch["operators"]) if incoming else consultant
+        row = dict.fromkeys(TRAFFIC_COLUMNS)
+        row.update(
+            id=traffic_id,
+            name=self.name_format.format(number),
+            channel_id=self.channels[channel],
+            direction_id=goal.direction_id,
+            goal_id=goal.id,
+            goal_kind=goal.kind,
+            date=date,
+            company_id=branch["id"],
+            registrar_id=registrar,
+            create_uid=registrar,
+            create_date=date,
+            is_transferred=False,
+        )
+        if incoming and rng.random() < 0.7:
+            row["source_id"] = rng.choice(self.sources)
+        if goal.require_region:
+            row["region_id"] = rng.choice(self.regions)
+        if goal.interest:
+            row["interest_model_id"], row["interest_brand_id"] = rng.choice(self.models)
+            row["interest_condition"] = goal.interest
+        if rng.random() < 0.25:
+            row["note"] = rng.choice(NOTES)
+        self._client(row, branch, goal, incoming and channel == "call")
+        key = (row["partner_id"], goal.direction_id)
+        row["is_repeat"] = bool(row["partner_id"]) and key in self.seen
+        self.seen.add(key)
+        self._lifecycle(row, goal, channel, consultant)
+        self.states[row["state"]] = self.states.get(row["state"], 0) + 1
+        return tuple(row.values())
+
+    def _client(self, row, branch, goal, incoming_call):
+        """The client (and car) of the contact, or the name and phone of an unknown one."""
+        rng = self.rng
+        if goal.kind == "incoming" and rng.random() >= IDENTIFIED_SHARE:
+            phone = None
+            if rng.random() < 0.9:
+                phone = self.factory.write_stored(self.factory.draw("ru_mobile"), False)
+            if rng.random() < 0.6 or not phone:
+                row["contact_name"] = client_name(rng, False)
+            if goal.service and rng.random() < 0.3:
+                row["license_plate"] = rng.choice(list(PLATE_FORMATS.values()))(*draw_plate(rng))
+        else:
+            vehicles = self.fleet[branch["id"]]
+            if goal.service and vehicles and rng.random() < SERVICE_WITH_VEHICLE_SHARE:
+                row["vehicle_id"], row["partner_id"] = rng.choice(vehicles)
+            elif rng.random() < REGULAR_CONTACT_SHARE:
+                row["partner_id"] = rng.choice(self.regulars)
+            else:
+                row["partner_id"] = rng.choice(self.clients)
+            phone = None
+            if incoming_call and rng.random() < CALLER_ID_SHARE:
+                number = split_e164(self.main_numbers[row["partner_id"]])
+                phone = render(number, rng.choice(list(FORMATS[number[0]])))
+        row["contact_phone"] = phone
+        row["phone_normalized"] = self.normalize_phone(phone, self.country) or None
+
+    def _lifecycle(self, row, goal, channel, consultant):
+        """State, dates, responsible and computed timings of the contact as of now: the
+        events planned for it that are still in the future have not happened yet."""
+        rng, date = self.rng, row["date"]
+        incoming, visit = goal.kind == "incoming", channel == "visit"
+        queued = date + minutes(rng.uniform(0.2, 2)) if visit and rng.random() < QUEUE_SHARE else None
+        if incoming:
+            wait = rng.lognormvariate(math.log(8), 0.8) if queued else rng.uniform(0.3, 3)
+            assigned = (queued or date) + minutes(wait)
+            taken = assigned + minutes(rng.lognormvariate(math.log(goal.response_minutes * 0.6), 0.9))
+        else:  # the consultant registers their own call and makes it
+            assigned, taken = date, date + minutes(rng.uniform(0, 1))
+        closed = taken + minutes(rng.lognormvariate(math.log(60 if visit else 20), 1.0))
+        outcome, reason = "processed", None
+        age_days = (self.now - date).total_seconds() / 86400
+        if rng.random() < open_share(age_days):
+            reached = rng.choices(
+                list(OPEN_STATE_WEIGHTS),
+                weights=[w if state != "queued" or queued else 0 for state, w in OPEN_STATE_WEIGHTS.items()],
+            )[0]
+            closed = None
+            taken = taken if reached == "in_progress" else None
+            assigned = assigned if reached in ("assigned", "in_progress") else None
+            queued = queued if reached != "new" else None
+        elif not row["partner_id"] or rng.random() >= PROCESSED_SHARE:
+            outcome, reason = "ignored", self._ignore_reason(goal, visit, queued)
+            if reason == "ignore_reason_timeout":
+                taken = None
+                closed = date + timedelta(days=goal.auto_ignore_days) + minutes(rng.uniform(0, 60))
+            elif reason in ("ignore_reason_left_queue", "ignore_reason_walked_out"):
+                assigned = taken = None
+                closed = (queued or date) + minutes(rng.uniform(5, 40))
+        queued, assigned, taken, closed = (
+            event if event and event <= self.now else None for event in (queued, assigned, taken, closed)
+        )
+        if closed:
+            state = outcome
+        elif taken:
+            state = "in_progress"
+        elif assigned:
+            state = "assigned"
+        else:
+            state = "queued" if queued else "new"
+        limit = goal.response_minutes
+        take_minutes = (taken - date).total_seconds() / 60 if taken else 0.0
+        actor = row["registrar_id"]
+        if state == "ignored" and reason == "ignore_reason_timeout":
+            actor = 1  # the cron runs as the superuser
+        elif taken:
+            actor = consultant
+        row.update(
+            state=state,
+            user_id=consultant if assigned else None,
+            is_transferred=bool(assigned) and channel == "call" and incoming and rng.random() < TRANSFER_SHARE,
+            queued_date=queued,
+            assigned_date=assigned,
+            taken_date=taken,
+            processed_date=closed,
+            take_minutes=take_minutes,
+            process_minutes=(closed - date).total_seconds() / 60 if closed else 0.0,
+            response_deadline=date + timedelta(minutes=limit) if limit else None,
+            was_overdue=bool(limit and take_minutes > limit),
+            write_uid=actor,
+            write_date=closed or taken or assigned or queued or date,
+        )
+        if state == "processed" and rng.random() < 0.5:
+            row["outcome"] = rng.choice(OUTCOMES)
+        if state == "ignored":
+            row["ignore_reason_id"] = self.reasons[reason]
+            if reason != "ignore_reason_timeout" and rng.random() < 0.3:
+                row["ignore_comment"] = rng.choice(IGNORE_COMMENTS)
+
+    def _ignore_reason(self, goal, visit, queued):
+        weights = dict(IGNORE_REASONS)
+        if not goal.auto_ignore_days:
+            weights["ignore_reason_timeout"] = 0
+        if not visit:
+            weights["ignore_reason_walked_out"] = 0
+        if not queued:
+            weights["ignore_reason_left_queue"] = 0
+        return self.rng.choices(list(weights), weights=weights.values())[0]
+
+
+def generate_traffic(env, rng, branches, fleet, count, now):
+    """Insert ``count`` traffic records with COPY, advance the traffic sequence past them
+    and stamp the clients' last contacts; return data statistics."""
+    cr = env.cr
+    required_extras(cr, "dealer_traffic", set(TRAFFIC_COLUMNS))
+    rows = TrafficRows(env, rng, now, branches, fleet)
+    dates = traffic_dates(rng, now, count)
+    traffic_ids = reserve_ids(cr, "dealer_traffic", count)
+    items = list(zip(traffic_ids, dates, range(1, count + 1), strict=True))
+    started = time.perf_counter()
+    copied = []
+
+    def progress(batch):
+        copied.append(len(batch))
+        log(f"  traffic {sum(copied):>10,}/{count:,}  {time.perf_counter() - started:6.1f} s")
+
+    copy_in_background(
+        (rows.batch(items[offset : offset + BATCH]) for offset in range(0, count, BATCH)),
+        lambda batch: copy_rows(cr, "dealer_traffic", TRAFFIC_COLUMNS, batch),
+        progress,
+    )
+    env["ir.sequence"].search([("code", "=", "dealer.traffic")]).number_next = count + 1
+    log("  stamping the clients' last incoming and outgoing contacts")
+    cr.execute(
+        """UPDATE res_partner partner
+              SET last_incoming_contact = stamp.incoming, last_outgoing_contact = stamp.outgoing
+             FROM (SELECT partner_id,
+                          max(date) FILTER (WHERE goal_kind = 'incoming') AS incoming,
+                          max(date) FILTER (WHERE goal_kind = 'outgoing') AS outgoing
+                     FROM dealer_traffic WHERE partner_id IS NOT NULL GROUP BY partner_id) stamp
+            WHERE partner.id = stamp.partner_id"""
+    )
+    return {"states": rows.states, "repeat": sum(1 for key in rows.seen if key[0])}
+
+
+def overdue_condition():
+    """The rows ``_cron_auto_ignore`` ignores (alias t, goals joined as g)."""
+    return (
+        "t.state IN %(open)s AND g.auto_ignore_days > 0 AND t.date < "
+        "(now() AT TIME ZONE 'UTC') - make_interval(days => g.auto_ignore_days)"
+    )
+
+
+def count_overdue(cr):
+    cr.execute(
+        "SELECT count(*) FROM dealer_traffic t JOIN dealer_contact_goal g ON g.id = t.goal_id "
+        f"WHERE {overdue_condition()}",
+        {"open": OPEN_STATES},
+    )
+    return cr.fetchone()[0]
+
+
+def generate(env, clients, traffic):
+    """Staff, clients, vehicles and traffic; return data statistics."""
+    cr = env.cr
+    rng = random.Random(SEED)
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    phases = {}
+    started = time.perf_counter()
+    log("  creating branches and staff with the ORM")
+    branches = create_staff(env, rng)
+    phases["staff"] = time.perf_counter() - started
+    started = time.perf_counter()
+    client_stats = generate_clients(env, clients, rng)
+    phases["clients"] = time.perf_counter() - started
+    started = time.perf_counter()
+    cr.execute("SELECT DISTINCT partner_id FROM dealer_partner_phone ORDER BY partner_id")
+    client_ids = [partner_id for (partner_id,) in cr.fetchall()]
+    vehicles = round(clients * VEHICLES_PER_CLIENT)
+    fleet = generate_vehicles(env, rng, branches, client_ids, vehicles, now)
+    phases["vehicles"] = time.perf_counter() - started
+    started = time.perf_counter()
+    traffic_stats = generate_traffic(env, rng, branches, fleet, traffic, now)
+    phases["traffic"] = time.perf_counter() - started
+    started = time.perf_counter()
+    log("  ANALYZE")
+    cr.execute(
+        "ANALYZE res_partner, dealer_partner_phone, dealer_vehicle, dealer_vehicle_ownership, "
+        "dealer_traffic"
+    )
+    phases["analyze"] = time.perf_counter() - started
+    states = traffic_stats["states"]
+    return {
+        **client_stats,
+        "client_ids": [client_ids[0], client_ids[-1]],
+        "vehicles": vehicles,
+        "active_vehicles": sum(map(len, fleet.values())),
+        "branches": branches,
+        "data_end": now.isoformat(sep=" "),
+        "traffic_states": dict(sorted(states.items())),
+        "open": sum(states.get(state, 0) for state in OPEN_STATES),
+        "overdue_at_generation": count_overdue(cr),
+        "clients_with_traffic": traffic_stats["repeat"],
+        "phases_s": {phase: round(seconds, 1) for phase, seconds in phases.items()},
+    }
+
+
+def vacuum(tables):
+    """VACUUM (ANALYZE) ``tables``, outside any transaction."""
+    cnx = psycopg2.connect(dbname=DB)
+    cnx.autocommit = True
+    with cnx.cursor() as cr:
+        cr.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+    cnx.close()
+
+
+# --- measuring helpers ------------------------------------------------------------------
+
+
+@contextmanager
+def recorded_statements(cr):
+    """The SQL statements run on ``cr`` inside the block, with their parameters inlined."""
+    statements = []
+    execute = cr.execute
+
+    def recording(query, params=None, log_exceptions=True):
+        statements.append(cr.mogrify(query, params).decode())
+        return execute(query, params, log_exceptions)
+
+    cr.execute = recording
+    try:
+        yield statements
+    finally:
+        del cr.execute
+
+
+def profile(env, call):
+    """Every SELECT ``call()`` runs, with its plan and time from EXPLAIN ANALYZE."""
+    env.invalidate_all()
+    with recorded_statements(env.cr) as statements:
+        call()
+    profiled = []
+    for statement in statements:
+        if not statement.lstrip().upper().startswith("SELECT"):
+            continue
+        env.cr.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
+        plan = [line for (line,) in env.cr.fetchall()]
+        ms = float(re.search(r"Execution Time: ([\d.]+) ms", plan[-1]).group(1))
+        profiled.append({"sql": statement, "ms": ms, "plan": plan})
+    return {"statements": len(statements), "selects": profiled}
+
+
+def timed(env, call):
+    """(result, milliseconds) of ``call()`` on a cold ORM cache."""
+    env.invalidate_all()
+    start = time.perf_counter()
+    result = call()
+    return result, (time.perf_counter() - start) * 1000
+
+
+def ratio(numerator, denominator):
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def staff_env(env, user_id, company_ids):
+    """``env`` as the web client gives it to ``user_id`` working in ``company_ids``."""
+    context = {"lang": "en_US", "tz": TZ, "allowed_company_ids": company_ids, "bin_size": True}
+    return env(user=user_id, context=context)
+
+
+# --- 1. client lookup -------------------------------------------------------------------
+
+
+def baseline_autocomplete(partners, text):
+    """Odoo's plain many2one autocomplete on clients: name_search without dealer_base."""
+    records = partners.search_fetch([("complete_name", "ilike", text)], ["display_name"], limit=8)
+    return [(record.id, record.display_name) for record in records]
+
+
+LOOKUP_METHODS = {
+    "ours": (
+        "ours: dealer_lookup(text)",
+        lambda partners, text: [card["id"] for card in partners.dealer_lookup(text)],
+    ),
+    "name_search": (
+        "ours: name_search(text, limit=8), as extended by dealer_base",
+        lambda partners, text: [pid for pid, _name in partners.name_search(text, limit=8)],
+    ),
+    "baseline": (
+        "baseline: search_fetch([('complete_name', 'ilike', text)], ['display_name'], limit=8)",
+        lambda partners, text: [pid for pid, _name in baseline_autocomplete(partners, text)],
+    ),
+}
+
+
+def lookup_inputs(env, rng, branch_id, data):
+    """(warm-up inputs, measured inputs): {kind, form, text, expected client or None}."""
+    cr = env.cr
+    inputs = {kind: [] for kind in LOOKUP_INPUTS}
+    wanted = {kind: count + LOOKUP_WARMUP for kind, count in LOOKUP_INPUTS.items()}
+    for query in existing_queries(cr, rng, wanted["phone"]):
+        inputs["phone"].append(
+            {"form": query["format"], "text": query["query"], "expected": query["expected"]}
+        )
+    cr.execute(
+        """SELECT plate_normalized, owner_id FROM dealer_vehicle
+            WHERE active AND company_id = %s AND plate_normalized IS NOT NULL
+              AND owner_id IS NOT NULL ORDER BY id""",
+        [branch_id],
+    )
+    plate_forms = list(PLATE_QUERY_FORMS.items())
+    for index, (plate, owner_id) in enumerate(rng.sample(cr.fetchall(), wanted["plate"])):
+        form, write = plate_forms[index % len(plate_forms)]
+        inputs["plate"].append({"form": form, "text": write(plate[:6], plate[6:]), "expected": owner_id})
+    first, last = data["client_ids"]
+    cr.execute(
+        "SELECT id, name FROM res_partner WHERE id = ANY(%s) ORDER BY id",
+        [rng.sample(range(first, last + 1), wanted["name"])],
+    )
+    name_forms = list(NAME_QUERY_FORMS.items())
+    for index, (partner_id, name) in enumerate(rng.sample(cr.fetchall(), wanted["name"])):
+        form, write = name_forms[index % len(name_forms)]
+        inputs["name"].append({"form": form, "text": write(name), "expected": partner_id})
+    for query in absent_queries(cr, PhoneFactory(rng), wanted["absent"]):
+        inputs["absent"].append({"form": query["format"], "text": query["query"], "expected": None})
+    warmup, measured = [], []
+    for kind, items in inputs.items():
+        for item in items:
+            item["kind"] = kind
+        warmup += items[:LOOKUP_WARMUP]
+        measured += items[LOOKUP_WARMUP:]
+    rng.shuffle(measured)
+    return warmup, measured
+
+
+def run_lookups(env, inputs):
+    """Run every method on every input, rotating which goes first; store the outcomes."""
+    partners = env["res.partner"]
+    names = list(LOOKUP_METHODS)
+    for index, item in enumerate(inputs):
+        for name in names[index % len(names) :] + names[: index % len(names)]:
+            ids, ms = timed(env, lambda m=LOOKUP_METHODS[name][1]: m(partners, item["text"]))
+            if item["expected"] is None:
+                hit = not ids
+            else:
+                hit = item["expected"] in ids
+            item[name] = {"ids": ids, "ms": round(ms, 3), "hit": hit}
+
+
+def measure_lookups(env, rng, data):
+    main = data["branches"][0]
+    operator = main["operators"][0]
+    operator_env = staff_env(env, operator, [main["id"]])
+    warmup, measured = lookup_inputs(env, rng, main["id"], data)
+    log(f"1. client lookup: {len(measured)} inputs (+{len(warmup)} warm-up), 3 methods")
+    run_lookups(operator_env, warmup)
+    start = time.perf_counter()
+    run_lookups(operator_env, measured)
+    elapsed = time.perf_counter() - start
+    summary = {}
+    for name, (label, _method) in LOOKUP_METHODS.items():
+        by_kind = {}
+        for kind in (*LOOKUP_INPUTS, "all"):
+            items = [i for i in measured if kind in ("all", i["kind"])]
+            by_kind[kind] = {
+                "inputs": len(items),
+                "hits": sum(i[name]["hit"] for i in items),
+                "ms": timing([i[name]["ms"] for i in items]),
+            }
+        summary[name] = {"label": label, "by_kind": by_kind}
+    forms = {}
+    for item in measured:
+        row = forms.setdefault(f"{item['kind']}: {item['form']}", {"inputs": 0})
+        row["inputs"] += 1
+        for name in LOOKUP_METHODS:
+            row[name] = row.get(name, 0) + item[name]["hit"]
+    profiles = {}
+    for kind in LOOKUP_INPUTS:
+        item = next(i for i in measured if i["kind"] == kind)
+        profiles[kind] = {"text": item["text"]}
+        for name, (_label, method) in LOOKUP_METHODS.items():
+            partners = operator_env["res.partner"]
+            profiles[kind][name] = profile(operator_env, lambda m=method, p=partners: m(p, item["text"]))
+    return {
+        "operator": operator,
+        "seconds": round(elapsed, 1),
+        "summary": summary,
+        "hits_by_form": dict(sorted(forms.items())),
+        "profiles": profiles,
+        "inputs": measured,
+    }
+
+
+# --- 2. automatic ignoring --------------------------------------------------------------
+
+
+@contextmanager
+def savepoint(env, name):
+    """A savepoint rolled back at the end of the block, with the ORM cache cleared."""
+    env.flush_all()
+    env.cr.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    finally:
+        env.cr.precommit.clear()
+        env.cr.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        env.invalidate_all()
+
+
+def set_overdue_rows(env, rng, target):
+    """Make exactly ``target`` open rows overdue (the rows the cron ignores): close the
+    extra ones, or reopen old processed and ignored ones. Returns their ids."""
+    cr = env.cr
+    cr.execute(
+        "SELECT t.id FROM dealer_traffic t JOIN dealer_contact_goal g ON g.id = t.goal_id "
+        f"WHERE {overdue_condition()} ORDER BY t.id",
+        {"open": OPEN_STATES},
+    )
+    overdue = [row_id for (row_id,) in cr.fetchall()]
+    reopened = 0
+    if len(overdue) > target:
+        kept = set(rng.sample(overdue, target))
+        cr.execute(
+            "UPDATE dealer_traffic SET state = 'processed' WHERE id = ANY(%s)",
+            [[row_id for row_id in overdue if row_id not in kept]],
+        )
+        overdue = sorted(kept)
+    elif len(overdue) < target:
+        cr.execute(
+            """SELECT t.id FROM dealer_traffic t JOIN dealer_contact_goal g ON g.id = t.goal_id
+                WHERE t.state IN ('processed', 'ignored') AND t.user_id IS NOT NULL
+                  AND g.auto_ignore_days > 0
+                  AND t.date < (now() AT TIME ZONE 'UTC') - make_interval(days => g.auto_ignore_days + 1)
+                ORDER BY t.id"""
+        )
+        reopened = target - len(overdue)
+        extra = rng.sample([row_id for (row_id,) in cr.fetchall()], reopened)
+        cr.execute(
+            """UPDATE dealer_traffic
+                  SET state = CASE WHEN taken_date IS NULL THEN 'assigned' ELSE 'in_progress' END,
+                      processed_date = NULL, process_minutes = 0, ignore_reason_id = NULL,
+                      ignore_comment = NULL
+                WHERE id = ANY(%s)""",
+            [extra],
+        )
+        overdue = sorted(overdue + extra)
+    env.invalidate_all()
+    assert count_overdue(cr) == target
+    return overdue, reopened
+
+
+def run_auto_ignore(env, rows, runs):
+    """Milliseconds of each run of the cron (warm-up first), each on the same rows."""
+    import odoo
+
+    traffic = env["dealer.traffic"]
+    timings = []
+    for index in range(1 + runs):
+        with savepoint(env, "auto_ignore_run"):
+            previous, odoo.modules.module.current_test = odoo.modules.module.current_test, True
+            try:
+                count, ms = timed(env, lambda: (traffic._cron_auto_ignore(), env.cr.precommit.run())[0])
+            finally:
+                odoo.modules.module.current_test = previous
+            assert count == len(rows), (count, len(rows))
+            if index:
+                timings.append(ms)
+    return timings
+
+
+def run_orm_ignore(env, rows, runs):
+    """Milliseconds of each run (warm-up first) of ignoring ``rows`` one ORM write each,
+    the tracking messages a commit would post included."""
+    from odoo import fields
+
+    reason = env.ref("dealer_traffic.ignore_reason_timeout")
+    timings = []
+
+    def ignore():
+        records = env["dealer.traffic"].browse(rows)
+        now = fields.Datetime.now()
+        for record in records:
+            record.write({"state": "ignored", "ignore_reason_id": reason.id, "processed_date": now})
+        env.flush_all()
+        env.cr.precommit.run()
+
+    for index in range(1 + runs):
+        with savepoint(env, "orm_ignore_run"):
+            _result, ms = timed(env, ignore)
+            env.cr.execute("SELECT count(*) FROM dealer_traffic WHERE id = ANY(%s) AND state = 'ignored'", [rows])
+            assert env.cr.fetchone()[0] == len(rows)
+            if index:
+                timings.append(ms)
+    return timings
+
+
+def measure_auto_ignore(env, rng, data):
+    target = min(AUTO_IGNORE_ROWS, data["traffic"] // 50)
+    sample = min(AUTO_IGNORE_ORM_ROWS, target // 10)
+    with savepoint(env, "auto_ignore"):
+        rows, reopened = set_overdue_rows(env, rng, target)
+        log(
+            f"2. automatic ignoring: cron on {target:,} overdue rows ({AUTO_IGNORE_RUNS} runs), "
+            f"ORM writes on {sample:,} ({AUTO_IGNORE_ORM_RUNS} runs)"
+        )
+        cron = run_auto_ignore(env, rows, AUTO_IGNORE_RUNS)
+        orm = run_orm_ignore(env, rng.sample(rows, sample), AUTO_IGNORE_ORM_RUNS)
+    methods = {}
+    for name, label, count, timings in (
+        ("ours", "ours: _cron_auto_ignore() (set-based SQL, batches of 5,000)", target, cron),
+        ("baseline", "baseline: for t in records: t.write({...ignored...})", sample, orm),
+    ):
+        stats = timing(timings)
+        methods[name] = {
+            "label": label,
+            "rows": count,
+            "runs": len(timings),
+            "ms": stats,
+            "ms_per_row": round(stats["median"] / count, 4),
+            "rows_per_s": round(count / stats["median"] * 1000),
+            "timings_ms": [round(ms, 1) for ms in timings],
+        }
+    return {
+        "overdue_found": data["overdue_at_generation"],
+        "reopened": reopened,
+        "methods": methods,
+        "ratio_ours_over_baseline_rows_per_s": ratio(
+            methods["ours"]["rows_per_s"], methods["baseline"]["rows_per_s"]
+        ),
+    }
+
+
+# --- 3. traffic journal -----------------------------------------------------------------
+
+
+def journal_specification(traffic):
+    """What the web client reads for the journal's list view, as ``traffic``'s user gets
+    the view (fields of groups they lack are gone)."""
+    view = traffic.env.ref("dealer_traffic.dealer_traffic_view_list")
+    arch = traffic.get_views([(view.id, "list")])["views"]["list"]["arch"]
+    specification = {}
+    for node in etree.fromstring(arch).iterchildren("field"):
+        name = node.get("name")
+        many2one = traffic._fields[name].type == "many2one"
+        specification[name] = {"fields": {"display_name": {}}} if many2one else {}
+    return specification
+
+
+def month_bounds(data_end):
+    """The Date filter's default, 'this month' in the users' time zone, in UTC as the web
+    client sends it, for the month the data ends in."""
+    zone = ZoneInfo(TZ)
+    end = datetime.fromisoformat(data_end).replace(tzinfo=timezone.utc).astimezone(zone)
+    start = end.replace(day=1, hour=0, minute=0, second=0)
+    following = (start + timedelta(days=32)).replace(day=1)
+    utc = [moment.astimezone(timezone.utc).replace(tzinfo=None) for moment in (start, following)]
+    return [moment.strftime("%Y-%m-%d %H:%M:%S") for moment in (utc[0], utc[1] - timedelta(seconds=1))]
+
+
+def journal_filter(name, uid, month):
+    """(domain, SQL condition) of a filter of the journal's search view."""
+    from odoo.tools import SQL
+
+    if name == "this month":
+        return (
+            ["&", ("date", ">=", month[0]), ("date", "<=", month[1])],
+            SQL("date >= %s AND date <= %s", *month),
+        )
+    if name == "Unprocessed + My Traffic":
+        return (
+            ["&", ("user_id", "=", uid), ("state", "in", OPEN_STATES)],
+            SQL("user_id = %s AND state IN %s", uid, OPEN_STATES),
+        )
+    return [], SQL("TRUE")
+
+
+def main_statement(profiled):
+    """The page's search: the first SELECT on dealer_traffic with the page's order."""
+    return next(
+        s for s in profiled["selects"] if 'FROM "dealer_traffic"' in s["sql"] and "ORDER BY" in s["sql"]
+    )
+
+
+def measure_journal(env, data):
+    from odoo.tools import SQL
+
+    main = data["branches"][0]
+    users = {
+        "supervisor": (main["supervisor"], main["supervised"]),
+        "consultant": (main["consultants"][0], [main["id"]]),
+        "operator": (main["operators"][0], [main["id"]]),
+    }
+    month = month_bounds(data["data_end"])
+    log(f"3. journal: {len(JOURNAL_SCENARIOS)} pages x {JOURNAL_RUNS} runs (+{JOURNAL_WARMUP} warm-up)")
+    scenarios = []
+    for role, filter_name in JOURNAL_SCENARIOS:
+        uid, company_ids = users[role]
+        traffic = staff_env(env, uid, company_ids)["dealer.traffic"]
+        specification = journal_specification(traffic)
+        domain, condition = journal_filter(filter_name, uid, month)
+        columns = [name for name in specification if traffic._fields[name].store]
+        plain = SQL(
+            "SELECT id, %s FROM dealer_traffic WHERE %s ORDER BY date DESC, id DESC LIMIT %s",
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            condition,
+            JOURNAL_LIMIT,
+        )
+
+        def orm_page(traffic=traffic, domain=domain, specification=specification):
+            return traffic.web_search_read(
+                domain=domain,
+                specification=specification,
+                limit=JOURNAL_LIMIT,
+                order=JOURNAL_ORDER,
+                count_limit=JOURNAL_COUNT_LIMIT,
+            )
+
+        def sql_page(plain=plain):
+            env.cr.execute(plain)
+            return env.cr.fetchall()
+
+        orm_ms, sql_ms = [], []
+        for index in range(JOURNAL_WARMUP + JOURNAL_RUNS):
+            pair = ((orm_page, orm_ms), (sql_page, sql_ms))
+            for call, timings in pair if index % 2 == 0 else reversed(pair):
+                result, ms = timed(env, call)
+                if index >= JOURNAL_WARMUP:
+                    timings.append(ms)
+        profiled = profile(env, orm_page)
+        slowest = max(profiled["selects"], key=lambda s: s["ms"])
+        orm, baseline = timing(orm_ms), timing(sql_ms)
+        scenarios.append(
+            {
+                "user": role,
+                "uid": uid,
+                "companies": company_ids,
+                "filter": filter_name,
+                "domain": domain,
+                "fields": list(specification),
+                "length": result["length"],
+                "rows": len(result["records"]),
+                "orm_ms": orm,
+                "sql_ms": baseline,
+                "ratio_orm_over_sql": {
+                    stat: ratio(orm[stat], baseline[stat]) for stat in ("median", "p95")
+                },
+                "statements": profiled["statements"],
+                "main_query": main_statement(profiled),
+                "slowest_query": slowest,
+                "plain_sql": env.cr.mogrify(plain.code, plain.params).decode(),
+            }
+        )
+    return {"month": month, "scenarios": scenarios}
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def plan_lines(statement, lines=PLAN_TOP_LINES):
+    plan = statement["plan"] if statement["ms"] > SLOW_MS else statement["plan"][:lines]
+    return "\n".join(plan)
+
+
+def report_lookups(lookups):
+    summary = lookups["summary"]
+    kinds = (*LOOKUP_INPUTS, "all")
+    rows = []
+    for name, method in summary.items():
+        by_kind = method["by_kind"]
+        rows.append(
+            [method["label"]]
+            + [f"{by_kind[k]['hits']}/{by_kind[k]['inputs']}" for k in kinds]
+            + [f"{by_kind[k]['ms']['median']:.1f} / {by_kind[k]['ms']['p95']:.1f}" for k in kinds]
+        )
+        if name != "baseline":
+            baseline = summary["baseline"]["by_kind"]
+            rows.append(
+                [f"ratio baseline/{name}", *[""] * len(kinds)]
+                + [
+                    f"{ratio(baseline[k]['ms']['median'], by_kind[k]['ms']['median']):.2f}× / "
+                    f"{ratio(baseline[k]['ms']['p95'], by_kind[k]['ms']['p95']):.2f}×"
+                    for k in kinds
+                ]
+            )
+    header = ["method"] + [f"hits {k}" for k in kinds] + [f"ms {k} (median / p95)" for k in kinds]
+    log(markdown_table(header, rows, "l" + "r" * (2 * len(kinds))))
+    log("\nHits by input form (expected client among the results; absent: empty result):\n")
+    form_rows = [
+        [form, str(row["inputs"]), *(str(row[name]) for name in LOOKUP_METHODS)]
+        for form, row in lookups["hits_by_form"].items()
+    ]
+    log(markdown_table(["input form", "inputs", *LOOKUP_METHODS], form_rows, "lr" + "r" * len(LOOKUP_METHODS)))
+    log("\nSlowest SQL statement of one call per kind of input (EXPLAIN ANALYZE):\n")
+    profile_rows = []
+    slow = []
+    for kind, profiles in lookups["profiles"].items():
+        for name in LOOKUP_METHODS:
+            selects = profiles[name]["selects"]
+            slowest = max(selects, key=lambda s: s["ms"]) if selects else None
+            profile_rows.append(
+                [
+                    f"{kind}: `{profiles['text']}`",
+                    name,
+                    str(profiles[name]["statements"]),
+                    f"{slowest['ms']:.1f}" if slowest else "",
+                    slowest["plan"][0][:90] if slowest else "",
+                ]
+            )
+            if slowest and slowest["ms"] > SLOW_MS:
+                slow.append((f"{name}, {kind} `{profiles['text']}`", slowest))
+    log(
+        markdown_table(
+            ["input", "method", "statements", "slowest ms", "its plan's top node"], profile_rows, "llrrl"
+        )
+    )
+    return slow
+
+
+def report_auto_ignore(auto_ignore):
+    rows = []
+    for method in auto_ignore["methods"].values():
+        rows.append(
+            [
+                method["label"],
+                f"{method['rows']:,}",
+                str(method["runs"]),
+                f"{method['ms']['median']:.0f}",
+                f"{method['ms']['p95']:.0f}",
+                f"{method['ms_per_row']:.3f}",
+                f"{method['rows_per_s']:,}",
+            ]
+        )
+    rows.append(
+        ["ratio ours/baseline (rows/s)", "", "", "", "", "", f"{auto_ignore['ratio_ours_over_baseline_rows_per_s']:.1f}×"]
+    )
+    header = ["method", "rows", "runs", "median ms", "p95 ms", "ms/row", "rows/s"]
+    log(markdown_table(header, rows, "lrrrrrr"))
+
+
+def report_journal(journal):
+    rows = []
+    for s in journal["scenarios"]:
+        top = next(line for line in s["main_query"]["plan"] if "Scan" in line)
+        rows.append(
+            [
+                s["user"],
+                s["filter"],
+                f"{s['length']:,}",
+                str(s["statements"]),
+                f"{s['orm_ms']['median']:.1f}",
+                f"{s['orm_ms']['p95']:.1f}",
+                f"{s['sql_ms']['median']:.2f}",
+                f"{s['sql_ms']['p95']:.2f}",
+                f"{s['ratio_orm_over_sql']['median']:.1f}×",
+                f"{s['ratio_orm_over_sql']['p95']:.1f}×",
+                f"{s['main_query']['ms']:.1f}",
+                top.strip().removeprefix("->  ")[:70],
+            ]
+        )
+    header = [
+        "user",
+        "filter",
+        "count",
+        "SQL statements",
+        "ORM median ms",
+        "ORM p95 ms",
+        "SQL median ms",
+        "SQL p95 ms",
+        "ORM/SQL median",
+        "ORM/SQL p95",
+        "main query ms",
+        "main query's first scan",
+    ]
+    log(markdown_table(header, rows, "llrrrrrrrrrl"))
+    slow = []
+    for s in journal["scenarios"]:
+        log(f"\n{s['user']}, filter {s['filter']}: main query plan (EXPLAIN ANALYZE, record rules included)\n")
+        log("```\n" + plan_lines(s["main_query"]) + "\n```")
+        if s["slowest_query"]["ms"] > SLOW_MS:
+            slow.append((f"journal, {s['user']}, {s['filter']}", s["slowest_query"]))
+    return slow
+
+
+def report(result):
+    data, timings = result["data"], result["timings_s"]
+    database = (
+        f"reused (generated {data['generated_at']} in {data['generation_s']:.0f} s)"
+        if result["database_reused"]
+        else f"created now (install {timings['install']:.0f} s, generation "
+        f"{timings['generation']:.0f} s, VACUUM {timings['vacuum']:.0f} s)"
+    )
+    states = ", ".join(f"{state} {count:,}" for state, count in data["traffic_states"].items())
+    staff = sum(len(b["operators"]) + len(b["consultants"]) + 1 for b in data["branches"])
+    log(
+        f"\n### Traffic: {data['clients']:,} clients, {data['traffic']:,} traffic records\n\n"
+        f"Database `{DB}` ({MODULES}, no demo data), {database}: {data['clients']:,} clients "
+        f"with {data['numbers']:,} numbers, {data['vehicles']:,} vehicles, {data['traffic']:,} "
+        f"traffic records over {DAYS} days up to {data['data_end']} UTC in "
+        f"{len(data['branches'])} branches, {staff} staff users; states: {states}; "
+        f"{data['open']:,} open, {data['overdue_at_generation']:,} of them past their goal's "
+        "auto-ignore days when generated.\n"
+        "Every measure: warm-up runs not counted, ORM cache invalidated before each run.\n"
+    )
+    lookups = result["lookups"]
+    log(
+        f"#### 1. Client lookup while registering (operator uid {lookups['operator']}, "
+        f"{sum(LOOKUP_INPUTS.values())} inputs)\n\n"
+        "Baseline: Odoo's many2one autocomplete without our name_search extension, i.e. "
+        "`search_fetch([('complete_name', 'ilike', text)], ['display_name'], limit=8)`. "
+        "Hits: the expected client is among the results (absent phones: no result).\n"
+    )
+    slow = report_lookups(lookups)
+    log(
+        "\n#### 2. Automatic ignoring of overdue traffic\n\n"
+        "In a transaction rolled back at the end, each run in a savepoint rolled back after "
+        "it; `odoo.modules.module.current_test` set to True around the cron so it does not "
+        "commit its batches (commit time excluded for both; the tracking messages a commit "
+        "would post are created for both). The baseline is given the records (no search).\n"
+    )
+    report_auto_ignore(result["auto_ignore"])
+    journal = result["journal"]
+    log(
+        "\n#### 3. Traffic Journal, first page (list view, 80 rows, `date desc, id desc`)\n\n"
+        "ORM: `web_search_read(domain, specification of the list view as get_views gives it to "
+        f"the user, limit=80, order='date desc, id desc', count_limit=10001)`, record rules "
+        "included. SQL: `SELECT id, <the stored columns> FROM dealer_traffic WHERE <the "
+        "filter, no record rules> ORDER BY date DESC, id DESC LIMIT 80`. Filter 'this month' "
+        f"is the action's default Date filter for the data's last month: {journal['month']}. "
+        "'count' is what the pager shows (capped at 10,001).\n"
+    )
+    slow += report_journal(journal)
+    if slow:
+        log(f"\n#### Queries over {SLOW_MS} ms\n")
+        for title, statement in slow:
+            log(f"{title}: {statement['ms']:.1f} ms\n\n```sql\n{statement['sql']}\n```\n```")
+            log("\n".join(statement["plan"]) + "\n```\n")
+    log(
+        f"\nTimes: lookups {lookups['seconds']:.0f} s, total wall {timings['total']:.0f} s. "
+        f"JSON: {RESULTS.relative_to(ROOT)}"
+    )
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--clients", type=int, default=1_000_000, help="default: 1,000,000")
+    parser.add_argument("--traffic", type=int, default=1_000_000, help="default: 1,000,000")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    args = parser.parse_args()
+    if args.clients < 1000 or args.traffic < 1000:
+        parser.error("--clients and --traffic must be at least 1000")
+    started = time.perf_counter()
+    registry, data, reused, timings = prepare_database(
+        DB,
+        MODULES,
+        MARKER_KEY,
+        wanted=wanted_marker(args.clients, args.traffic),
+        fresh=args.fresh,
+        generate=lambda env: generate(env, args.clients, args.traffic),
+        describe=lambda m: f"{m['clients']:,} clients and {m['traffic']:,} traffic records",
+    )
+    tables = ("res_partner", "dealer_partner_phone", "dealer_vehicle", "dealer_traffic")
+    if not reused:
+        start = time.perf_counter()
+        vacuum(tables)
+        timings["vacuum"] = time.perf_counter() - start
+
+    rng = random.Random(SEED + 1)
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        lookups = measure_lookups(env, rng, data)
+        journal = measure_journal(env, data)
+        auto_ignore = measure_auto_ignore(env, rng, data)
+        cr.execute("SHOW server_version")
+        postgres = cr.fetchone()[0]
+        cr.rollback()
+    vacuum(["dealer_traffic"])  # the dead rows the rolled back runs left
+    timings["total"] = time.perf_counter() - started
+
+    from odoo import release
+
+    result = {
+        "benchmark": "traffic",
+        "database": DB,
+        "database_reused": reused,
+        "data": data,
+        "timings_s": {key: round(value, 2) for key, value in timings.items()},
+        "versions": {
+            "odoo": release.version,
+            "postgresql": postgres,
+            "python": sys.version.split()[0],
+        },
+        "lookups": lookups,
+        "auto_ignore": auto_ignore,
+        "journal": journal,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n")
+    report(result)
+
+
+if __name__ == "__main__":
+    main()
