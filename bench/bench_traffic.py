@@ -98,33 +98,12 @@ COLORS = "белый чёрный серый серебристый синий �
 VEHICLE_VIN_SHARE = 0.9
 VEHICLE_PLATE_SHARE = 0.95
 VEHICLE_ACTIVE_SHARE = 0.95
-VEHICLE_COLUMNS = (
-    "id",
-    "name",
-    "vin",
-    "license_plate",
-    "plate_normalized",
-    "model_id",
-    "brand_id",
-    "year",
-    "color",
-    "mileage",
-    "owner_id",
-    "company_id",
-    "active",
-    "create_uid",
-    "write_uid",
-    "create_date",
-    "write_date",
+VEHICLE_COLUMNS = tuple(
+    "id name vin license_plate plate_normalized model_id brand_id year color mileage "
+    "owner_id company_id active create_uid write_uid create_date write_date".split()
 )
-OWNERSHIP_COLUMNS = (
-    "vehicle_id",
-    "partner_id",
-    "date_start",
-    "create_uid",
-    "write_uid",
-    "create_date",
-    "write_date",
+OWNERSHIP_COLUMNS = tuple(
+    "vehicle_id partner_id date_start create_uid write_uid create_date write_date".split()
 )
 
 # --- generated data: traffic ------------------------------------------------------------
@@ -185,47 +164,14 @@ NOTES = (
 )
 OUTCOMES = ("Записан на сервис", "Назначен тест-драйв", "Выставлен счёт", "Отправлено КП")
 IGNORE_COMMENTS = ("Не дозвонились", "Клиент передумал", "Дубль обращения")
-TRAFFIC_COLUMNS = (
-    "id",
-    "name",
-    "channel_id",
-    "direction_id",
-    "goal_id",
-    "goal_kind",
-    "date",
-    "company_id",
-    "source_id",
-    "region_id",
-    "partner_id",
-    "contact_name",
-    "contact_phone",
-    "phone_normalized",
-    "vehicle_id",
-    "license_plate",
-    "interest_model_id",
-    "interest_brand_id",
-    "interest_condition",
-    "is_repeat",
-    "registrar_id",
-    "user_id",
-    "note",
-    "outcome",
-    "state",
-    "is_transferred",
-    "queued_date",
-    "assigned_date",
-    "taken_date",
-    "processed_date",
-    "ignore_reason_id",
-    "ignore_comment",
-    "take_minutes",
-    "process_minutes",
-    "response_deadline",
-    "was_overdue",
-    "create_uid",
-    "write_uid",
-    "create_date",
-    "write_date",
+TRAFFIC_COLUMNS = tuple(
+    "id name channel_id direction_id goal_id goal_kind date company_id source_id "
+    "region_id partner_id contact_name contact_phone phone_normalized vehicle_id "
+    "license_plate interest_model_id interest_brand_id interest_condition is_repeat "
+    "registrar_id user_id note outcome state is_transferred queued_date assigned_date "
+    "taken_date processed_date ignore_reason_id ignore_comment take_minutes "
+    "process_minutes response_deadline was_overdue create_uid write_uid create_date "
+    "write_date".split()
 )
 
 # --- measurements -----------------------------------------------------------------------
@@ -233,9 +179,9 @@ TRAFFIC_COLUMNS = (
 LOOKUP_INPUTS = {"phone": 60, "plate": 40, "name": 60, "absent": 40}
 LOOKUP_WARMUP = 5  # per kind of input, not counted
 PLATE_QUERY_FORMS = {
-    "a123bc 77 (Latin, lower case)": lambda series, region: f"{series} {region}"
-    .translate(TO_LATIN)
-    .lower(),
+    "a123bc 77 (Latin, lower case)": lambda series, region: f"{series} {region}".translate(
+        TO_LATIN
+    ).lower(),
     "А123ВС (no region)": lambda series, _region: series,
     "123вс (fragment, lower case)": lambda series, _region: series[1:].lower(),
 }
@@ -334,9 +280,9 @@ def create_staff(env, rng):
                 "share": share,
                 "operators": users("operator", operators, company, [company]),
                 "consultants": users("consultant", consultants, company, [company]),
-                "supervisor": users("supervisor", 1, company, companies if index == 0 else [company])[
-                    0
-                ],
+                "supervisor": users(
+                    "supervisor", 1, company, companies if index == 0 else [company]
+                )[0],
                 "supervised": [c.id for c in companies] if index == 0 else [company.id],
             }
         )
@@ -375,17 +321,14 @@ def draw_plate(rng, used=None):
             return series, region
 
 
-def generate_vehicles(env, rng, branches, client_ids, count, now):
+def generate_vehicles(env, rng, branches, *, client_ids, count, now):
     """Insert ``count`` vehicles of random clients and their owner history with COPY;
     return {branch id: [(vehicle id, owner id)]} of the active ones."""
     from odoo.addons.dealer_vehicle.tools import normalize_plate
 
     cr = env.cr
-    for table, columns in (
-        ("dealer_vehicle", VEHICLE_COLUMNS),
-        ("dealer_vehicle_ownership", (*OWNERSHIP_COLUMNS, "id")),
-    ):
-        required_extras(cr, table, set(columns))
+    required_extras(cr, "dealer_vehicle", set(VEHICLE_COLUMNS))
+    required_extras(cr, "dealer_vehicle_ownership", set(OWNERSHIP_COLUMNS))
     models = [
         (model.id, model.display_name, model.brand_id.id)
         for model in env["fleet.vehicle.model"].search([("vehicle_type", "=", "car")])
@@ -470,7 +413,9 @@ def traffic_dates(rng, now, count):
         per_day[index] += 1
     dates = []
     for (opening, seconds, _weight), day_count in zip(days, per_day, strict=True):
-        dates += [opening + timedelta(seconds=s) for s in sorted(rng.sample(range(seconds), day_count))]
+        dates += [
+            opening + timedelta(seconds=s) for s in sorted(rng.sample(range(seconds), day_count))
+        ]
     return dates
 
 
@@ -507,13 +452,16 @@ class TrafficRows:
         sequence = env["ir.sequence"].search([("code", "=", "dealer.traffic")])
         prefix, suffix = sequence._get_prefix_suffix()
         self.name_format = f"{prefix}{{:0{sequence.padding}d}}{suffix}"
-        cr.execute("SELECT partner_id, number_normalized FROM dealer_partner_phone WHERE sequence = 1")
+        cr.execute(
+            "SELECT partner_id, number_normalized FROM dealer_partner_phone WHERE sequence = 1"
+        )
         self.main_numbers = dict(cr.fetchall())
         self.clients = sorted(self.main_numbers)
         self.regulars = rng.sample(self.clients, int(len(self.clients) * REGULAR_CLIENT_SHARE))
         self.factory = PhoneFactory(rng)
         self.seen = set()  # (client, direction) contacted before, for is_repeat
         self.states = {}
+        self.repeats = 0
 
     @staticmethod
     def _goals(env):
@@ -575,8 +523,10 @@ class TrafficRows:
         key = (row["partner_id"], goal.direction_id)
         row["is_repeat"] = bool(row["partner_id"]) and key in self.seen
         self.seen.add(key)
+        self.repeats += row["is_repeat"]
         self._lifecycle(row, goal, channel, consultant)
         self.states[row["state"]] = self.states.get(row["state"], 0) + 1
+        assert len(row) == len(TRAFFIC_COLUMNS), set(row) - set(TRAFFIC_COLUMNS)
         return tuple(row.values())
 
     def _client(self, row, branch, goal, incoming_call):
@@ -605,40 +555,51 @@ class TrafficRows:
         row["contact_phone"] = phone
         row["phone_normalized"] = self.normalize_phone(phone, self.country) or None
 
+    def _plan(self, row, goal, channel):
+        """(queued, assigned, taken, closed, outcome, ignore reason): when the contact is,
+        was or will be queued, assigned, taken and processed or ignored (None: never)."""
+        rng, date = self.rng, row["date"]
+        visit = channel == "visit"
+        queued = None
+        if visit and rng.random() < QUEUE_SHARE:
+            queued = date + minutes(rng.uniform(0.2, 2))
+        if goal.kind == "incoming":
+            wait = rng.lognormvariate(math.log(8), 0.8) if queued else rng.uniform(0.3, 3)
+            assigned = (queued or date) + minutes(wait)
+            limit = goal.response_minutes or 30
+            taken = assigned + minutes(rng.lognormvariate(math.log(limit * 0.6), 0.9))
+        else:  # the consultant registers their own call and makes it
+            assigned, taken = date, date + minutes(rng.uniform(0, 1))
+        closed = taken + minutes(rng.lognormvariate(math.log(60 if visit else 20), 1.0))
+        if rng.random() < open_share((self.now - date).total_seconds() / 86400):
+            weights = dict(OPEN_STATE_WEIGHTS, queued=OPEN_STATE_WEIGHTS["queued"] * bool(queued))
+            reached = rng.choices(list(weights), weights=weights.values())[0]
+            return (
+                queued if reached != "new" else None,
+                assigned if reached in ("assigned", "in_progress") else None,
+                taken if reached == "in_progress" else None,
+                None,
+                None,
+                None,
+            )
+        if row["partner_id"] and rng.random() < PROCESSED_SHARE:
+            return queued, assigned, taken, closed, "processed", None
+        reason = self._ignore_reason(goal, visit, queued)
+        if reason == "ignore_reason_timeout":
+            taken = None
+            closed = date + timedelta(days=goal.auto_ignore_days) + minutes(rng.uniform(0, 60))
+        elif reason in ("ignore_reason_left_queue", "ignore_reason_walked_out"):
+            assigned = taken = None
+            closed = (queued or date) + minutes(rng.uniform(5, 40))
+        return queued, assigned, taken, closed, "ignored", reason
+
     def _lifecycle(self, row, goal, channel, consultant):
         """State, dates, responsible and computed timings of the contact as of now: the
         events planned for it that are still in the future have not happened yet."""
         rng, date = self.rng, row["date"]
-        incoming, visit = goal.kind == "incoming", channel == "visit"
-        queued = date + minutes(rng.uniform(0.2, 2)) if visit and rng.random() < QUEUE_SHARE else None
-        if incoming:
-            wait = rng.lognormvariate(math.log(8), 0.8) if queued else rng.uniform(0.3, 3)
-            assigned = (queued or date) + minutes(wait)
-            taken = assigned + minutes(rng.lognormvariate(math.log(goal.response_minutes * 0.6), 0.9))
-        else:  # the consultant registers their own call and makes it
-            assigned, taken = date, date + minutes(rng.uniform(0, 1))
-        closed = taken + minutes(rng.lognormvariate(math.log(60 if visit else 20), 1.0))
-        outcome, reason = "processed", None
-        age_days = (self.now - date).total_seconds() / 86400
-        if rng.random() < open_share(age_days):
-            reached = rng.choices(
-                list(OPEN_STATE_WEIGHTS),
-                weights=[w if state != "queued" or queued else 0 for state, w in OPEN_STATE_WEIGHTS.items()],
-            )[0]
-            closed = None
-            taken = taken if reached == "in_progress" else None
-            assigned = assigned if reached in ("assigned", "in_progress") else None
-            queued = queued if reached != "new" else None
-        elif not row["partner_id"] or rng.random() >= PROCESSED_SHARE:
-            outcome, reason = "ignored", self._ignore_reason(goal, visit, queued)
-            if reason == "ignore_reason_timeout":
-                taken = None
-                closed = date + timedelta(days=goal.auto_ignore_days) + minutes(rng.uniform(0, 60))
-            elif reason in ("ignore_reason_left_queue", "ignore_reason_walked_out"):
-                assigned = taken = None
-                closed = (queued or date) + minutes(rng.uniform(5, 40))
+        *events, outcome, reason = self._plan(row, goal, channel)
         queued, assigned, taken, closed = (
-            event if event and event <= self.now else None for event in (queued, assigned, taken, closed)
+            event if event and event <= self.now else None for event in events
         )
         if closed:
             state = outcome
@@ -650,15 +611,14 @@ class TrafficRows:
             state = "queued" if queued else "new"
         limit = goal.response_minutes
         take_minutes = (taken - date).total_seconds() / 60 if taken else 0.0
-        actor = row["registrar_id"]
+        actor = consultant if taken else row["registrar_id"]
         if state == "ignored" and reason == "ignore_reason_timeout":
             actor = 1  # the cron runs as the superuser
-        elif taken:
-            actor = consultant
+        transferred = channel == "call" and goal.kind == "incoming" and bool(assigned)
         row.update(
             state=state,
             user_id=consultant if assigned else None,
-            is_transferred=bool(assigned) and channel == "call" and incoming and rng.random() < TRANSFER_SHARE,
+            is_transferred=transferred and rng.random() < TRANSFER_SHARE,
             queued_date=queued,
             assigned_date=assigned,
             taken_date=taken,
@@ -688,7 +648,7 @@ class TrafficRows:
         return self.rng.choices(list(weights), weights=weights.values())[0]
 
 
-def generate_traffic(env, rng, branches, fleet, count, now):
+def generate_traffic(env, rng, branches, *, fleet, count, now):
     """Insert ``count`` traffic records with COPY, advance the traffic sequence past them
     and stamp the clients' last contacts; return data statistics."""
     cr = env.cr
@@ -720,7 +680,7 @@ def generate_traffic(env, rng, branches, fleet, count, now):
                      FROM dealer_traffic WHERE partner_id IS NOT NULL GROUP BY partner_id) stamp
             WHERE partner.id = stamp.partner_id"""
     )
-    return {"states": rows.states, "repeat": sum(1 for key in rows.seen if key[0])}
+    return {"states": rows.states, "repeats": rows.repeats}
 
 
 def overdue_condition():
@@ -757,10 +717,10 @@ def generate(env, clients, traffic):
     cr.execute("SELECT DISTINCT partner_id FROM dealer_partner_phone ORDER BY partner_id")
     client_ids = [partner_id for (partner_id,) in cr.fetchall()]
     vehicles = round(clients * VEHICLES_PER_CLIENT)
-    fleet = generate_vehicles(env, rng, branches, client_ids, vehicles, now)
+    fleet = generate_vehicles(env, rng, branches, client_ids=client_ids, count=vehicles, now=now)
     phases["vehicles"] = time.perf_counter() - started
     started = time.perf_counter()
-    traffic_stats = generate_traffic(env, rng, branches, fleet, traffic, now)
+    traffic_stats = generate_traffic(env, rng, branches, fleet=fleet, count=traffic, now=now)
     phases["traffic"] = time.perf_counter() - started
     started = time.perf_counter()
     log("  ANALYZE")
@@ -780,7 +740,7 @@ def generate(env, clients, traffic):
         "traffic_states": dict(sorted(states.items())),
         "open": sum(states.get(state, 0) for state in OPEN_STATES),
         "overdue_at_generation": count_overdue(cr),
-        "clients_with_traffic": traffic_stats["repeat"],
+        "repeat_contacts": traffic_stats["repeats"],
         "phases_s": {phase: round(seconds, 1) for phase, seconds in phases.items()},
     }
 
@@ -815,10 +775,11 @@ def recorded_statements(cr):
 
 
 def profile(env, call):
-    """Every SELECT ``call()`` runs, with its plan and time from EXPLAIN ANALYZE."""
+    """Every SELECT ``call()`` runs, with its plan and time from EXPLAIN ANALYZE, and what
+    ``call()`` returned."""
     env.invalidate_all()
     with recorded_statements(env.cr) as statements:
-        call()
+        result = call()
     profiled = []
     for statement in statements:
         if not statement.lstrip().upper().startswith("SELECT"):
@@ -827,7 +788,7 @@ def profile(env, call):
         plan = [line for (line,) in env.cr.fetchall()]
         ms = float(re.search(r"Execution Time: ([\d.]+) ms", plan[-1]).group(1))
         profiled.append({"sql": statement, "ms": ms, "plan": plan})
-    return {"statements": len(statements), "selects": profiled}
+    return {"statements": len(statements), "selects": profiled, "result": result}
 
 
 def timed(env, call):
@@ -891,7 +852,9 @@ def lookup_inputs(env, rng, branch_id, data):
     plate_forms = list(PLATE_QUERY_FORMS.items())
     for index, (plate, owner_id) in enumerate(rng.sample(cr.fetchall(), wanted["plate"])):
         form, write = plate_forms[index % len(plate_forms)]
-        inputs["plate"].append({"form": form, "text": write(plate[:6], plate[6:]), "expected": owner_id})
+        inputs["plate"].append(
+            {"form": form, "text": write(plate[:6], plate[6:]), "expected": owner_id}
+        )
     first, last = data["client_ids"]
     cr.execute(
         "SELECT id, name FROM res_partner WHERE id = ANY(%s) ORDER BY id",
@@ -919,7 +882,8 @@ def run_lookups(env, inputs):
     names = list(LOOKUP_METHODS)
     for index, item in enumerate(inputs):
         for name in names[index % len(names) :] + names[: index % len(names)]:
-            ids, ms = timed(env, lambda m=LOOKUP_METHODS[name][1]: m(partners, item["text"]))
+            method, text = LOOKUP_METHODS[name][1], item["text"]
+            ids, ms = timed(env, lambda m=method, t=text: m(partners, t))
             if item["expected"] is None:
                 hit = not ids
             else:
@@ -960,7 +924,9 @@ def measure_lookups(env, rng, data):
         profiles[kind] = {"text": item["text"]}
         for name, (_label, method) in LOOKUP_METHODS.items():
             partners = operator_env["res.partner"]
-            profiles[kind][name] = profile(operator_env, lambda m=method, p=partners: m(p, item["text"]))
+            profiles[kind][name] = profile(
+                operator_env, lambda m=method, p=partners, t=item["text"]: m(p, t)
+            )
     return {
         "operator": operator,
         "seconds": round(elapsed, 1),
@@ -1010,7 +976,8 @@ def set_overdue_rows(env, rng, target):
             """SELECT t.id FROM dealer_traffic t JOIN dealer_contact_goal g ON g.id = t.goal_id
                 WHERE t.state IN ('processed', 'ignored') AND t.user_id IS NOT NULL
                   AND g.auto_ignore_days > 0
-                  AND t.date < (now() AT TIME ZONE 'UTC') - make_interval(days => g.auto_ignore_days + 1)
+                  AND t.date < (now() AT TIME ZONE 'UTC')
+                               - make_interval(days => g.auto_ignore_days + 1)
                 ORDER BY t.id"""
         )
         reopened = target - len(overdue)
@@ -1033,13 +1000,18 @@ def run_auto_ignore(env, rows, runs):
     """Milliseconds of each run of the cron (warm-up first), each on the same rows."""
     import odoo
 
-    traffic = env["dealer.traffic"]
     timings = []
+
+    def ignore():
+        count = env["dealer.traffic"]._cron_auto_ignore()
+        env.cr.precommit.run()
+        return count
+
     for index in range(1 + runs):
         with savepoint(env, "auto_ignore_run"):
             previous, odoo.modules.module.current_test = odoo.modules.module.current_test, True
             try:
-                count, ms = timed(env, lambda: (traffic._cron_auto_ignore(), env.cr.precommit.run())[0])
+                count, ms = timed(env, ignore)
             finally:
                 odoo.modules.module.current_test = previous
             assert count == len(rows), (count, len(rows))
@@ -1067,7 +1039,10 @@ def run_orm_ignore(env, rows, runs):
     for index in range(1 + runs):
         with savepoint(env, "orm_ignore_run"):
             _result, ms = timed(env, ignore)
-            env.cr.execute("SELECT count(*) FROM dealer_traffic WHERE id = ANY(%s) AND state = 'ignored'", [rows])
+            env.cr.execute(
+                "SELECT count(*) FROM dealer_traffic WHERE id = ANY(%s) AND state = 'ignored'",
+                [rows],
+            )
             assert env.cr.fetchone()[0] == len(rows)
             if index:
                 timings.append(ms)
@@ -1134,7 +1109,9 @@ def month_bounds(data_end):
     start = end.replace(day=1, hour=0, minute=0, second=0)
     following = (start + timedelta(days=32)).replace(day=1)
     utc = [moment.astimezone(timezone.utc).replace(tzinfo=None) for moment in (start, following)]
-    return [moment.strftime("%Y-%m-%d %H:%M:%S") for moment in (utc[0], utc[1] - timedelta(seconds=1))]
+    return [
+        moment.strftime("%Y-%m-%d %H:%M:%S") for moment in (utc[0], utc[1] - timedelta(seconds=1))
+    ]
 
 
 def journal_filter(name, uid, month):
@@ -1157,7 +1134,9 @@ def journal_filter(name, uid, month):
 def main_statement(profiled):
     """The page's search: the first SELECT on dealer_traffic with the page's order."""
     return next(
-        s for s in profiled["selects"] if 'FROM "dealer_traffic"' in s["sql"] and "ORDER BY" in s["sql"]
+        s
+        for s in profiled["selects"]
+        if 'FROM "dealer_traffic"' in s["sql"] and "ORDER BY" in s["sql"]
     )
 
 
@@ -1171,7 +1150,10 @@ def measure_journal(env, data):
         "operator": (main["operators"][0], [main["id"]]),
     }
     month = month_bounds(data["data_end"])
-    log(f"3. journal: {len(JOURNAL_SCENARIOS)} pages x {JOURNAL_RUNS} runs (+{JOURNAL_WARMUP} warm-up)")
+    log(
+        f"3. journal: {len(JOURNAL_SCENARIOS)} pages x {JOURNAL_RUNS} runs "
+        f"(+{JOURNAL_WARMUP} warm-up)"
+    )
     scenarios = []
     for role, filter_name in JOURNAL_SCENARIOS:
         uid, company_ids = users[role]
@@ -1203,10 +1185,11 @@ def measure_journal(env, data):
         for index in range(JOURNAL_WARMUP + JOURNAL_RUNS):
             pair = ((orm_page, orm_ms), (sql_page, sql_ms))
             for call, timings in pair if index % 2 == 0 else reversed(pair):
-                result, ms = timed(env, call)
+                _result, ms = timed(env, call)
                 if index >= JOURNAL_WARMUP:
                     timings.append(ms)
         profiled = profile(env, orm_page)
+        page = profiled["result"]
         slowest = max(profiled["selects"], key=lambda s: s["ms"])
         orm, baseline = timing(orm_ms), timing(sql_ms)
         scenarios.append(
@@ -1217,8 +1200,8 @@ def measure_journal(env, data):
                 "filter": filter_name,
                 "domain": domain,
                 "fields": list(specification),
-                "length": result["length"],
-                "rows": len(result["records"]),
+                "length": page["length"],
+                "rows": len(page["records"]),
                 "orm_ms": orm,
                 "sql_ms": baseline,
                 "ratio_orm_over_sql": {
@@ -1269,7 +1252,11 @@ def report_lookups(lookups):
         [form, str(row["inputs"]), *(str(row[name]) for name in LOOKUP_METHODS)]
         for form, row in lookups["hits_by_form"].items()
     ]
-    log(markdown_table(["input form", "inputs", *LOOKUP_METHODS], form_rows, "lr" + "r" * len(LOOKUP_METHODS)))
+    log(
+        markdown_table(
+            ["input form", "inputs", *LOOKUP_METHODS], form_rows, "lr" + "r" * len(LOOKUP_METHODS)
+        )
+    )
     log("\nSlowest SQL statement of one call per kind of input (EXPLAIN ANALYZE):\n")
     profile_rows = []
     slow = []
@@ -1290,7 +1277,9 @@ def report_lookups(lookups):
                 slow.append((f"{name}, {kind} `{profiles['text']}`", slowest))
     log(
         markdown_table(
-            ["input", "method", "statements", "slowest ms", "its plan's top node"], profile_rows, "llrrl"
+            ["input", "method", "statements", "slowest ms", "its plan's top node"],
+            profile_rows,
+            "llrrl",
         )
     )
     return slow
@@ -1311,7 +1300,15 @@ def report_auto_ignore(auto_ignore):
             ]
         )
     rows.append(
-        ["ratio ours/baseline (rows/s)", "", "", "", "", "", f"{auto_ignore['ratio_ours_over_baseline_rows_per_s']:.1f}×"]
+        [
+            "ratio ours/baseline (rows/s)",
+            "",
+            "",
+            "",
+            "",
+            "",
+            f"{auto_ignore['ratio_ours_over_baseline_rows_per_s']:.1f}×",
+        ]
     )
     header = ["method", "rows", "runs", "median ms", "p95 ms", "ms/row", "rows/s"]
     log(markdown_table(header, rows, "lrrrrrr"))
@@ -1354,7 +1351,10 @@ def report_journal(journal):
     log(markdown_table(header, rows, "llrrrrrrrrrl"))
     slow = []
     for s in journal["scenarios"]:
-        log(f"\n{s['user']}, filter {s['filter']}: main query plan (EXPLAIN ANALYZE, record rules included)\n")
+        log(
+            f"\n{s['user']}, filter {s['filter']}: main query plan "
+            "(EXPLAIN ANALYZE, record rules included)\n"
+        )
         log("```\n" + plan_lines(s["main_query"]) + "\n```")
         if s["slowest_query"]["ms"] > SLOW_MS:
             slow.append((f"journal, {s['user']}, {s['filter']}", s["slowest_query"]))

@@ -3,6 +3,7 @@ from datetime import timedelta
 import odoo
 from odoo import api, fields, models
 from odoo.addons.dealer_base.tools import normalize_phone
+from odoo.addons.dealer_vehicle.models.dealer_vehicle import PARTNER_VEHICLES_DOMAIN
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -63,8 +64,7 @@ class DealerTraffic(models.Model):
     )
     vehicle_id = fields.Many2one(
         "dealer.vehicle",
-        domain="['|', '|', ('owner_id', '=', partner_id), ('customer_id', '=', partner_id), "
-        "('trusted_person_id', '=', partner_id)]",
+        domain=PARTNER_VEHICLES_DOMAIN,
     )
     vin = fields.Char(string="VIN")
     license_plate = fields.Char()

@@ -5,6 +5,11 @@ from odoo.tools import SQL
 
 from ..tools import normalize_plate, normalize_vin, vin_error
 
+# Domain of a many2one offering the vehicles of the record's ``partner_id``.
+PARTNER_VEHICLES_DOMAIN = (
+    "['|', '|', ('owner_id', '=', partner_id), ('customer_id', '=', partner_id), "
+    "('trusted_person_id', '=', partner_id)]"
+)
 # Shorter fragments match too many vehicles to be useful in a search box.
 FRAGMENT_MIN_LENGTH = 3
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .dealer_vehicle import PARTNER_VEHICLES_DOMAIN
+
 
 class ProjectTask(models.Model):
     _inherit = "project.task"
@@ -9,8 +11,7 @@ class ProjectTask(models.Model):
         "dealer.vehicle",
         tracking=True,
         index="btree_not_null",
-        domain="['|', '|', ('owner_id', '=', partner_id), ('customer_id', '=', partner_id), "
-        "('trusted_person_id', '=', partner_id)]",
+        domain=PARTNER_VEHICLES_DOMAIN,
     )
     vehicle_vin = fields.Char(related="vehicle_id.vin", string="VIN")
     vehicle_plate = fields.Char(related="vehicle_id.license_plate", string="License Plate")
