@@ -51,3 +51,13 @@ class TestTrafficUi(HttpCase):
         self.assertEqual(traffic.state, "processed")
         self.assertEqual(traffic.task_ids.dealer_kind, "visit")
         self.assertEqual(traffic.task_ids.partner_id, self.client)
+
+    def test_walk_in_waits_in_the_queue_then_is_assigned(self):
+        self.start_tour("/odoo", "dealer_traffic_queue_tour", login="ui_operator")
+        traffic = self.env["dealer.traffic"].search([("partner_id.name", "=", "Пешеходов Пётр")])
+        self.assertEqual(traffic.state, "queued")
+        self.assertEqual(traffic.channel_id, self.env.ref("dealer_traffic.channel_visit"))
+        self.assertTrue(traffic.queued_date)
+        self.start_tour("/odoo", "dealer_traffic_assign_from_queue_tour", login="ui_operator")
+        self.assertEqual(traffic.state, "assigned")
+        self.assertEqual(traffic.user_id, self.consultant)

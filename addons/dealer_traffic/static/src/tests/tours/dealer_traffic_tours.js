@@ -96,5 +96,85 @@ registry.category("web_tour.tours").add("dealer_traffic_process_tour", {
             content: "The new task opens, for the client",
             trigger: ".o_form_view .o_field_widget[name=partner_id] input:value(Туров Клиент Иванович)",
         },
+        {
+            content: "Back to my traffic",
+            trigger: ".breadcrumb-item:not(.active) a:contains(My Traffic)",
+            run: "click",
+        },
+        {
+            content: "The processed contact no longer waits for me",
+            trigger: ".o_view_nocontent:contains(Nothing waits for you)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("dealer_traffic_queue_tour", {
+    url: "/odoo/action-dealer_traffic.dealer_traffic_action_register",
+    steps: () => [
+        {
+            content: "A walk-in",
+            trigger: ".o_field_widget[name=channel_id] .o_selection_badge:contains(Visit)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=direction_id] .o_selection_badge:contains(Service)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=goal_id] .o_selection_badge:contains(Ремонт автомобиля)",
+            run: "click",
+        },
+        {
+            content: "An unknown visitor gives a name",
+            trigger: "input.o_dealer_client_input",
+            run: "edit Пешеходов Пётр",
+        },
+        {
+            content: "Nobody found: create the client from what was typed",
+            trigger: ".o_dealer_client_results:contains(No client found) .o_dealer_client_create",
+            run: "click",
+        },
+        {
+            trigger: ".o_dealer_client_card .o_dealer_client_name:contains(Пешеходов Пётр)",
+        },
+        {
+            content: "Put the visitor in the waiting queue",
+            trigger: "button[name=action_queue_from_screen]",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains(is waiting in the queue)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("dealer_traffic_assign_from_queue_tour", {
+    url: "/odoo/action-dealer_traffic.dealer_traffic_action_queue",
+    steps: () => [
+        {
+            content: "The visitor waits, with a live waiting time",
+            trigger: ".o_kanban_record:contains(Пешеходов Пётр) .o_dealer_wait_timer:contains(0:0)",
+        },
+        {
+            content: "Assign from the queue",
+            trigger: ".o_kanban_record:contains(Пешеходов Пётр) button[name=action_open_reassign]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=user_id] input",
+            run: "edit Консультант Тура",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains(Консультант Тура)",
+            run: "click",
+        },
+        {
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The visitor left the queue",
+            trigger: ".o_kanban_renderer:not(:has(.o_kanban_record:contains(Пешеходов Пётр)))",
+        },
     ],
 });
