@@ -26,7 +26,8 @@ def odoo_url():
     if not database:
         pytest.skip("run through ./dev test, which builds the test database")
     port = _free_port()
-    log = open(ROOT / ".state" / "logs" / "e2e-server.log", "w")
+    log_path = ROOT / ".state" / "logs" / "e2e-server.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -50,17 +51,17 @@ def odoo_url():
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _attempt in range(120):
-            try:
-                if requests.get(f"{url}/web/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
+        # Odoo answers HTTP while it still loads the registry, and a request in that
+        # window can fail: wait for the load to finish, then for a health answer.
+        for _attempt in range(240):
+            if "Registry loaded" in log_path.read_text(errors="replace"):
+                break
             if server.poll() is not None:
                 pytest.fail("the Odoo server stopped: see .state/logs/e2e-server.log")
-            time.sleep(1)
+            time.sleep(0.5)
         else:
-            pytest.fail("the Odoo server did not answer within 2 minutes")
+            pytest.fail("the Odoo server did not load its registry within 2 minutes")
+        assert requests.get(f"{url}/web/health", timeout=60).status_code == 200
         yield url
     finally:
         server.terminate()
