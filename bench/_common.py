@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -257,6 +258,50 @@ def reserve_ids(cr, table, count):
         [count],
     )
     return [row_id for (row_id,) in cr.fetchall()]
+
+
+@contextmanager
+def bulk_load(cr, tables):
+    """Drop the foreign keys and the indexes other than constraints' of ``tables`` for the
+    block, so that COPY maintains and checks none of them row by row, and recreate them
+    after it (which checks every row at once)."""
+    cr.execute(
+        """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+             FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])""",
+        [list(tables)],
+    )
+    foreign_keys = cr.fetchall()
+    cr.execute(
+        """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+            WHERE indrelid = ANY(%s::regclass[])
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint
+                               WHERE conrelid = indrelid AND conindid = indexrelid)""",
+        [list(tables)],
+    )
+    indexes = cr.fetchall()
+    for table, name, _definition in foreign_keys:
+        cr.execute(
+            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                sql.SQL(table), sql.Identifier(name)
+            )
+        )
+    for name, _definition in indexes:
+        cr.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
+    yield
+    started = time.perf_counter()
+    cr.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for _name, definition in indexes:
+        cr.execute(definition)
+    for table, name, definition in foreign_keys:
+        cr.execute(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                sql.SQL(table), sql.Identifier(name), sql.SQL(definition)
+            )
+        )
+    log(
+        f"  recreated {len(indexes)} indexes and {len(foreign_keys)} foreign keys"
+        f"  {time.perf_counter() - started:6.1f} s"
+    )
 
 
 def copy_in_background(batches, copy, copied):

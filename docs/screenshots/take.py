@@ -122,6 +122,12 @@ def main():
             url=args.url,
         )
         base = f"{args.url}/odoo"
+        # The first page builds the asset bundles: load it once before the shots.
+        browser.shot(
+            f"{base}/action-dealer_base.res_partner_action_clients",
+            HERE / "client_card.png",
+            wait=10,
+        )
         browser.shot(
             f"{base}/action-dealer_base.res_partner_action_clients/{client}",
             HERE / "client_card.png",

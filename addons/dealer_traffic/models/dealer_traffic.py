@@ -129,12 +129,14 @@ class DealerTraffic(models.Model):
     task_count = fields.Integer(compute="_compute_task_count")
     take_minutes = fields.Float(
         string="Time to Take (min)",
+        digits=(16, 1),
         compute="_compute_response_minutes",
         store=True,
         aggregator="avg",
     )
     process_minutes = fields.Float(
         string="Time to Process (min)",
+        digits=(16, 1),
         compute="_compute_response_minutes",
         store=True,
         aggregator="avg",
