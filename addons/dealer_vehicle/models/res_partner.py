@@ -1,13 +1,15 @@
 from odoo import api, fields, models
-from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.sql import escape_psql
+
+from ..tools import normalize_plate, normalize_vin
+from .dealer_vehicle import FRAGMENT_MIN_LENGTH
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     vehicle_ids = fields.One2many("dealer.vehicle", "owner_id", string="Vehicles")
-    customer_vehicle_ids = fields.One2many("dealer.vehicle", "customer_id")
-    trusted_vehicle_ids = fields.One2many("dealer.vehicle", "trusted_person_id")
     vehicle_count = fields.Integer(compute="_compute_vehicle_count")
 
     def _vehicle_domain(self):
@@ -27,18 +29,38 @@ class ResPartner(models.Model):
             partner.vehicle_count = len(vehicles.filtered(lambda v, p=partner: p in v._parties()))
 
     @api.model
-    def _client_search_domain(self, value):
-        vehicle_domain = self.env["dealer.vehicle"]._vehicle_search_domain(value)
-        if vehicle_domain == expression.FALSE_DOMAIN:
-            return super()._client_search_domain(value)
-        return expression.OR(
-            [
-                super()._client_search_domain(value),
-                [("vehicle_ids", "any", vehicle_domain)],
-                [("customer_vehicle_ids", "any", vehicle_domain)],
-                [("trusted_vehicle_ids", "any", vehicle_domain)],
-            ]
-        )
+    def _client_search_queries(self, value):
+        queries = super()._client_search_queries(value)
+        vin = normalize_vin(value)
+        if vin and len(vin) >= FRAGMENT_MIN_LENGTH:
+            self.env["dealer.vehicle"].flush_model(
+                [
+                    "vin",
+                    "plate_normalized",
+                    "active",
+                    "owner_id",
+                    "customer_id",
+                    "trusted_person_id",
+                ]
+            )
+            # The client in any role on the vehicle; the client's own record rules
+            # still apply to the search this query is part of.
+            queries.append(
+                SQL(
+                    """
+                    SELECT party.id
+                      FROM dealer_vehicle vehicle,
+                           unnest(ARRAY[vehicle.owner_id, vehicle.customer_id,
+                                        vehicle.trusted_person_id]) AS party(id)
+                     WHERE vehicle.active
+                       AND (vehicle.vin LIKE %s OR vehicle.plate_normalized LIKE %s)
+                       AND party.id IS NOT NULL
+                    """,
+                    f"%{escape_psql(vin)}%",
+                    f"%{escape_psql(normalize_plate(value))}%",
+                )
+            )
+        return queries
 
     def action_view_vehicles(self):
         self.ensure_one()
