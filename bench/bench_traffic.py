@@ -25,6 +25,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import psycopg2
@@ -59,10 +60,13 @@ DB = "dealer_bench_traffic"
 MODULES = "dealer_traffic"
 MARKER_KEY = "dealer_bench.traffic"
 # Bump when the generated data changes, so that databases made by older versions are rebuilt.
-GENERATOR_VERSION = 1
-TOOL_SOURCES = (
-    ROOT / "addons" / "dealer_base" / "tools" / "phone.py",
-    ROOT / "addons" / "dealer_vehicle" / "tools" / "vehicle.py",
+GENERATOR_VERSION = 2
+# What the database depends on: the dealer modules' schema (models, data, access rules) and
+# the tools the generator calls. A change there rebuilds the database.
+SCHEMA_SOURCES = tuple(
+    f"addons/{module}/{folder}"
+    for module in ("dealer_base", "dealer_vehicle", "dealer_traffic")
+    for folder in ("models", "data", "security", "tools")
 )
 
 SEED = 20240601
@@ -186,7 +190,7 @@ TRAFFIC_COLUMNS = tuple(
 # --- measurements -----------------------------------------------------------------------
 
 LOOKUP_INPUTS = {"phone": 60, "plate": 40, "name": 60, "absent": 40}
-LOOKUP_WARMUP = 5  # per kind of input, not counted
+LOOKUP_WARMUP = 2  # per kind of input, not counted
 PLATE_QUERY_FORMS = {
     "a123bc 77 (Latin, lower case)": lambda series, region: f"{series} {region}".translate(
         TO_LATIN
@@ -225,10 +229,14 @@ def minutes(value):
     return timedelta(seconds=round(value * 60))
 
 
-def sha1(paths):
+def sources_sha1(folders):
+    """SHA-1 of the files under ``folders`` (relative to the repository), names included."""
     digest = hashlib.sha1()
-    for path in paths:
-        digest.update(path.read_bytes())
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".xml", ".csv"):
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -237,7 +245,7 @@ def wanted_marker(clients, traffic):
         "clients": clients,
         "traffic": traffic,
         "generator": GENERATOR_VERSION,
-        "tools_sha1": sha1(TOOL_SOURCES),
+        "schema_sha1": sources_sha1(SCHEMA_SOURCES),
     }
 
 
@@ -438,8 +446,12 @@ class TrafficRows:
 
     def __init__(self, env, rng, now, branches, fleet):
         from odoo.addons.dealer_base.tools import normalize_phone
+        from odoo.tools import float_round
 
         self.normalize_phone = normalize_phone
+        # take_minutes and process_minutes are stored rounded to their digits.
+        scale = env["dealer.traffic"]._fields["take_minutes"].get_digits(env)[1]
+        self.minutes_field = partial(float_round, precision_digits=scale)
         self.rng, self.now, self.branches, self.fleet = rng, now, branches, fleet
         cr = env.cr
         self.country = env.company.country_id.code or "RU"
@@ -557,9 +569,9 @@ class TrafficRows:
                 row["partner_id"] = rng.choice(self.regulars)
             else:
                 row["partner_id"] = rng.choice(self.clients)
-            phone = None
-            if incoming_call and rng.random() < CALLER_ID_SHARE:
-                number = split_e164(self.main_numbers[row["partner_id"]])
+            phone, main_number = None, self.main_numbers.get(row["partner_id"])
+            if incoming_call and main_number and rng.random() < CALLER_ID_SHARE:
+                number = split_e164(main_number)
                 phone = render(number, rng.choice(list(FORMATS[number[0]])))
         row["contact_phone"] = phone
         row["phone_normalized"] = self.normalize_phone(phone, self.country) or None
@@ -619,7 +631,7 @@ class TrafficRows:
         else:
             state = "queued" if queued else "new"
         limit = goal.response_minutes
-        take_minutes = (taken - date).total_seconds() / 60 if taken else 0.0
+        take_minutes = self.minutes_field((taken - date).total_seconds() / 60 if taken else 0.0)
         actor = consultant if taken else row["registrar_id"]
         if state == "ignored" and reason == "ignore_reason_timeout":
             actor = 1  # the cron runs as the superuser
@@ -633,7 +645,9 @@ class TrafficRows:
             taken_date=taken,
             processed_date=closed,
             take_minutes=take_minutes,
-            process_minutes=(closed - date).total_seconds() / 60 if closed else 0.0,
+            process_minutes=self.minutes_field(
+                (closed - date).total_seconds() / 60 if closed else 0.0
+            ),
             response_deadline=date + timedelta(minutes=limit) if limit else None,
             was_overdue=bool(limit and take_minutes > limit),
             write_uid=actor,
@@ -838,15 +852,22 @@ LOOKUP_METHODS = {
         "ours: dealer_lookup(text)",
         lambda partners, text: [card["id"] for card in partners.dealer_lookup(text)],
     ),
-    "name_search": (
-        "ours: name_search(text, limit=8), as extended by dealer_base",
-        lambda partners, text: [pid for pid, _name in partners.name_search(text, limit=8)],
-    ),
     "baseline": (
         "baseline: search_fetch([('complete_name', 'ilike', text)], ['display_name'], limit=8)",
         lambda partners, text: [pid for pid, _name in baseline_autocomplete(partners, text)],
     ),
 }
+# Profiled once per kind of input but not timed (too slow to run 200 times at scale): the
+# many2one autocomplete on clients as dealer_base extends it.
+LOOKUP_PROFILED = {
+    **LOOKUP_METHODS,
+    "name_search": (
+        "ours: name_search(text, limit=8), as extended by dealer_base",
+        lambda partners, text: [pid for pid, _name in partners.name_search(text, limit=8)],
+    ),
+}
+# Kinds of input whose forms get a line of their own in the hits table.
+FORM_KINDS = ("plate", "name")
 
 
 def lookup_inputs(env, rng, branch_id, data):
@@ -911,7 +932,7 @@ def measure_lookups(env, rng, data):
     operator = main["operators"][0]
     operator_env = staff_env(env, operator, [main["id"]])
     warmup, measured = lookup_inputs(env, rng, main["id"], data)
-    log(f"1. client lookup: {len(measured)} inputs (+{len(warmup)} warm-up), 3 methods")
+    log(f"1. client lookup: {len(measured)} inputs (+{len(warmup)} warm-up), ours and baseline")
     run_lookups(operator_env, warmup)
     start = time.perf_counter()
     run_lookups(operator_env, measured)
@@ -928,7 +949,7 @@ def measure_lookups(env, rng, data):
             }
         summary[name] = {"label": label, "by_kind": by_kind}
     forms = {}
-    for item in measured:
+    for item in (i for i in measured if i["kind"] in FORM_KINDS):
         row = forms.setdefault(f"{item['kind']}: {item['form']}", {"inputs": 0})
         row["inputs"] += 1
         for name in LOOKUP_METHODS:
@@ -937,7 +958,7 @@ def measure_lookups(env, rng, data):
     for kind in LOOKUP_INPUTS:
         item = next(i for i in measured if i["kind"] == kind)
         profiles[kind] = {"text": item["text"]}
-        for name, (_label, method) in LOOKUP_METHODS.items():
+        for name, (_label, method) in LOOKUP_PROFILED.items():
             partners = operator_env["res.partner"]
             profiles[kind][name] = profile(
                 operator_env, lambda m=method, p=partners, t=item["text"]: m(p, t)
@@ -970,7 +991,8 @@ def savepoint(env, name):
 
 def set_overdue_rows(env, rng, target):
     """Make exactly ``target`` open rows overdue (the rows the cron ignores): close the
-    extra ones, or reopen old processed and ignored ones. Returns their ids."""
+    extra ones, or reopen old processed and ignored ones. Returns (their ids, how many
+    open rows were overdue before)."""
     cr = env.cr
     cr.execute(
         "SELECT t.id FROM dealer_traffic t JOIN dealer_contact_goal g ON g.id = t.goal_id "
@@ -978,15 +1000,15 @@ def set_overdue_rows(env, rng, target):
         {"open": OPEN_STATES},
     )
     overdue = [row_id for (row_id,) in cr.fetchall()]
-    reopened = 0
-    if len(overdue) > target:
+    found = len(overdue)
+    if found > target:
         kept = set(rng.sample(overdue, target))
         cr.execute(
             "UPDATE dealer_traffic SET state = 'processed' WHERE id = ANY(%s)",
             [[row_id for row_id in overdue if row_id not in kept]],
         )
         overdue = sorted(kept)
-    elif len(overdue) < target:
+    elif found < target:
         cr.execute(
             """SELECT t.id FROM dealer_traffic t JOIN dealer_contact_goal g ON g.id = t.goal_id
                 WHERE t.state IN ('processed', 'ignored') AND t.user_id IS NOT NULL
@@ -995,8 +1017,7 @@ def set_overdue_rows(env, rng, target):
                                - make_interval(days => g.auto_ignore_days + 1)
                 ORDER BY t.id"""
         )
-        reopened = target - len(overdue)
-        extra = rng.sample([row_id for (row_id,) in cr.fetchall()], reopened)
+        extra = rng.sample([row_id for (row_id,) in cr.fetchall()], target - found)
         cr.execute(
             """UPDATE dealer_traffic
                   SET state = CASE WHEN taken_date IS NULL THEN 'assigned' ELSE 'in_progress' END,
@@ -1008,7 +1029,7 @@ def set_overdue_rows(env, rng, target):
         overdue = sorted(overdue + extra)
     env.invalidate_all()
     assert count_overdue(cr) == target
-    return overdue, reopened
+    return overdue, found
 
 
 def run_auto_ignore(env, rows, runs):
@@ -1068,7 +1089,7 @@ def measure_auto_ignore(env, rng, data):
     target = min(AUTO_IGNORE_ROWS, data["traffic"] // 50)
     sample = min(AUTO_IGNORE_ORM_ROWS, target // 10)
     with savepoint(env, "auto_ignore"):
-        rows, reopened = set_overdue_rows(env, rng, target)
+        rows, found = set_overdue_rows(env, rng, target)
         log(
             f"2. automatic ignoring: cron on {target:,} overdue rows ({AUTO_IGNORE_RUNS} runs), "
             f"ORM writes on {sample:,} ({AUTO_IGNORE_ORM_RUNS} runs)"
@@ -1091,8 +1112,7 @@ def measure_auto_ignore(env, rng, data):
             "timings_ms": [round(ms, 1) for ms in timings],
         }
     return {
-        "overdue_found": data["overdue_at_generation"],
-        "reopened": reopened,
+        "overdue_found": found,
         "methods": methods,
         "ratio_ours_over_baseline_rows_per_s": ratio(
             methods["ours"]["rows_per_s"], methods["baseline"]["rows_per_s"]
@@ -1224,6 +1244,10 @@ def measure_journal(env, data):
                 },
                 "statements": profiled["statements"],
                 "main_query": main_statement(profiled),
+                "count_query": next(
+                    (q for q in profiled["selects"] if q["sql"].startswith("SELECT COUNT(*)")),
+                    None,
+                ),
                 "slowest_query": slowest,
                 "plain_sql": env.cr.mogrify(plain.code, plain.params).decode(),
             }
@@ -1247,28 +1271,40 @@ def plan_lines(statement, lines=PLAN_TOP_LINES):
 
 def report_lookups(lookups):
     summary = lookups["summary"]
-    kinds = (*LOOKUP_INPUTS, "all")
+    ours, baseline = summary["ours"]["by_kind"], summary["baseline"]["by_kind"]
     rows = []
-    for name, method in summary.items():
-        by_kind = method["by_kind"]
+    for kind in (*LOOKUP_INPUTS, "all"):
         rows.append(
-            [method["label"]]
-            + [f"{by_kind[k]['hits']}/{by_kind[k]['inputs']}" for k in kinds]
-            + [f"{by_kind[k]['ms']['median']:.1f} / {by_kind[k]['ms']['p95']:.1f}" for k in kinds]
+            [
+                kind,
+                str(ours[kind]["inputs"]),
+                str(ours[kind]["hits"]),
+                str(baseline[kind]["hits"]),
+                *(
+                    f"{by_kind[kind]['ms'][stat]:.1f}"
+                    for by_kind in (ours, baseline)
+                    for stat in ("median", "p95")
+                ),
+                *(
+                    f"{ratio(baseline[kind]['ms'][stat], ours[kind]['ms'][stat]):.2f}×"
+                    for stat in ("median", "p95")
+                ),
+            ]
         )
-        if name != "baseline":
-            baseline = summary["baseline"]["by_kind"]
-            rows.append(
-                [f"ratio baseline/{name}", *[""] * len(kinds)]
-                + [
-                    f"{ratio(baseline[k]['ms']['median'], by_kind[k]['ms']['median']):.2f}× / "
-                    f"{ratio(baseline[k]['ms']['p95'], by_kind[k]['ms']['p95']):.2f}×"
-                    for k in kinds
-                ]
-            )
-    header = ["method"] + [f"hits {k}" for k in kinds] + [f"ms {k} (median / p95)" for k in kinds]
-    log(markdown_table(header, rows, "l" + "r" * (2 * len(kinds))))
-    log("\nHits by input form (expected client among the results; absent: empty result):\n")
+    header = [
+        "input",
+        "inputs",
+        "hits ours",
+        "hits baseline",
+        "ours median ms",
+        "ours p95 ms",
+        "baseline median ms",
+        "baseline p95 ms",
+        "baseline/ours median",
+        "baseline/ours p95",
+    ]
+    log(markdown_table(header, rows, "l" + "r" * 9))
+    log("\nHits by form of the plates and names typed:\n")
     form_rows = [
         [form, str(row["inputs"]), *(str(row[name]) for name in LOOKUP_METHODS)]
         for form, row in lookups["hits_by_form"].items()
@@ -1282,7 +1318,7 @@ def report_lookups(lookups):
     profile_rows = []
     slowest_by_method = {}
     for kind, profiles in lookups["profiles"].items():
-        for name in LOOKUP_METHODS:
+        for name in LOOKUP_PROFILED:
             selects = profiles[name]["selects"]
             slowest = max(selects, key=lambda s: s["ms"])
             profile_rows.append(
@@ -1292,13 +1328,13 @@ def report_lookups(lookups):
                     str(profiles[name]["statements"]),
                     f"{sum(s['ms'] for s in selects):.1f}",
                     f"{slowest['ms']:.1f}",
-                    "; ".join(scans(slowest["plan"])),
+                    scans(slowest["plan"])[0],
                 ]
             )
             title = f"lookup, {name}, {kind} `{profiles['text']}`"
             if slowest["ms"] > max(SLOW_MS, slowest_by_method.get(name, ("", {"ms": 0}))[1]["ms"]):
                 slowest_by_method[name] = (title, slowest)
-    header = ["input", "method", "statements", "SELECTs ms", "slowest ms", "its scans"]
+    header = ["input", "method", "statements", "SELECTs ms", "slowest ms", "its first scan"]
     log(markdown_table(header, profile_rows, "llrrrl"))
     return list(slowest_by_method.values())
 
@@ -1348,7 +1384,8 @@ def report_journal(journal):
                 f"{s['ratio_orm_over_sql']['median']:.1f}×",
                 f"{s['ratio_orm_over_sql']['p95']:.1f}×",
                 f"{s['main_query']['ms']:.1f}",
-                "; ".join(scans(s["main_query"]["plan"])),
+                scans(s["main_query"]["plan"])[0],
+                f"{s['count_query']['ms']:.1f}" if s["count_query"] else "not run",
             ]
         )
     header = [
@@ -1363,9 +1400,10 @@ def report_journal(journal):
         "ORM/SQL median",
         "ORM/SQL p95",
         "main query ms",
-        "main query's scans",
+        "main query's first scan",
+        "count query ms",
     ]
-    log(markdown_table(header, rows, "llrrrrrrrrrl"))
+    log(markdown_table(header, rows, "llrrrrrrrrrlr"))
     slow = []
     for s in journal["scenarios"]:
         log(
@@ -1406,19 +1444,25 @@ def report(result):
     log(
         f"#### 1. Client lookup while registering (operator uid {lookups['operator']}, "
         f"{sum(LOOKUP_INPUTS.values())} inputs)\n\n"
-        "Baseline: Odoo's many2one autocomplete without our name_search extension, i.e. "
-        "`search_fetch([('complete_name', 'ilike', text)], ['display_name'], limit=8)`. "
-        "Hits: the expected client is among the results (absent phones: no result).\n"
+        "Ours: `dealer_lookup(text)`. Baseline: Odoo's many2one autocomplete without "
+        "dealer_base's name_search extension, i.e. `search_fetch([('complete_name', 'ilike', "
+        "text)], ['display_name'], limit=8)`. Hits: the expected client is among the results "
+        "(absent phones: no result). `name_search` as extended by dealer_base is only "
+        "profiled.\n"
     )
     slow = report_lookups(lookups)
+    auto_ignore = result["auto_ignore"]
     log(
         "\n#### 2. Automatic ignoring of overdue traffic\n\n"
-        "In a transaction rolled back at the end, each run in a savepoint rolled back after "
-        "it; `odoo.modules.module.current_test` set to True around the cron so it does not "
-        "commit its batches (commit time excluded for both; the tracking messages a commit "
-        "would post are created for both). The baseline is given the records (no search).\n"
+        f"{auto_ignore['overdue_found']:,} open contacts were past their goal's auto-ignore "
+        "days; extra ones are closed, or old processed ones reopened, to make it exactly the "
+        "rows below. All in a transaction rolled back at the end, each run in a savepoint "
+        "rolled back after it; `odoo.modules.module.current_test` set to True around the cron "
+        "so it does not commit its batches (commit time excluded for both; the tracking "
+        "messages a commit would post are created for both). The baseline is given the "
+        "records (no search).\n"
     )
-    report_auto_ignore(result["auto_ignore"])
+    report_auto_ignore(auto_ignore)
     journal = result["journal"]
     log(
         "\n#### 3. Traffic Journal, first page (list view, 80 rows, `date desc, id desc`)\n\n"
