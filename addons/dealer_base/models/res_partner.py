@@ -73,11 +73,24 @@ class ResPartner(models.Model):
             return expression.FALSE_DOMAIN
         return self._client_search_domain(value.strip())
 
+    def _client_text_columns(self):
+        """Columns client search matches fragments in: Odoo's own partner search
+        columns (``_rec_names_search``, which other modules extend) and ours."""
+        names = dict.fromkeys([*self._rec_names_search, "complete_name", "email", "ref"])
+        return [
+            name
+            for name in names
+            if (field := self._fields.get(name))
+            and field.store
+            and field.type == "char"
+            and not field.translate
+        ]
+
     def init(self):
-        # Client search matches fragments of names, e-mails and references: trigram
-        # indexes keep that fast on millions of clients.
+        # Client search matches fragments of these columns: trigram indexes keep it
+        # fast on millions of clients.
         if self.env.registry.has_trigram:
-            for column in ("complete_name", "email", "ref"):
+            for column in self._client_text_columns():
                 tools.create_index(
                     self.env.cr,
                     f"res_partner_{column}_dealer_trgm_index",
@@ -101,13 +114,13 @@ class ResPartner(models.Model):
     def _client_search_queries(self, value):
         """SQL queries selecting the ids of clients matching ``value``; modules
         add their own criteria (e.g. vehicles)."""
-        self.flush_model(["complete_name", "email", "ref"])
+        columns = self._client_text_columns()
+        self.flush_model(columns)
         self.env["dealer.partner.phone"].flush_model(["partner_id", "number_normalized"])
         pattern = f"%{escape_psql(value)}%"
         queries = [
-            SQL("SELECT id FROM res_partner WHERE complete_name ILIKE %s", pattern),
-            SQL("SELECT id FROM res_partner WHERE email ILIKE %s", pattern),
-            SQL("SELECT id FROM res_partner WHERE ref ILIKE %s", escape_psql(value)),
+            SQL("SELECT id FROM res_partner WHERE %s ILIKE %s", SQL.identifier(column), pattern)
+            for column in columns
         ]
         normalized = normalize_phone(value, self._phone_country_code())
         if normalized:
@@ -133,10 +146,13 @@ class ResPartner(models.Model):
 
     @api.model
     def _search_display_name(self, operator, value):
-        domain = super()._search_display_name(operator, value)
-        if operator in ("ilike", "like", "=ilike") and isinstance(value, str) and value.strip():
-            domain = expression.OR([domain, self._client_search_domain(value.strip())])
-        return domain
+        if operator in ("ilike", "like") and isinstance(value, str) and value.strip():
+            # Odoo's criteria are among ours; OR-ing both domains in one WHERE clause
+            # would scan every client. Contacts of a matching company match too, as in
+            # Odoo's own partner search.
+            domain = self._client_search_domain(value.strip())
+            return [("id", "child_of", self._search(domain))]
+        return super()._search_display_name(operator, value)
 
     @api.model
     def _phone_country_code(self):

@@ -651,8 +651,8 @@ class DealerTraffic(models.Model):
                        SET state = 'ignored',
                            ignore_reason_id = %(reason)s,
                            processed_date = now() AT TIME ZONE 'UTC',
-                           process_minutes =
-                               EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - t.date) / 60,
+                           process_minutes = ROUND(
+                               EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - t.date) / 60, 1),
                            write_date = now() AT TIME ZONE 'UTC',
                            write_uid = %(uid)s
                      WHERE t.id IN (

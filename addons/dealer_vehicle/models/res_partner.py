@@ -53,9 +53,11 @@ class ResPartner(models.Model):
                            unnest(ARRAY[vehicle.owner_id, vehicle.customer_id,
                                         vehicle.trusted_person_id]) AS party(id)
                      WHERE vehicle.active
+                       AND vehicle.company_id IN %s
                        AND (vehicle.vin LIKE %s OR vehicle.plate_normalized LIKE %s)
                        AND party.id IS NOT NULL
                     """,
+                    tuple(self.env.companies.ids),
                     f"%{escape_psql(vin)}%",
                     f"%{escape_psql(normalize_plate(value))}%",
                 )

@@ -129,3 +129,14 @@ class TestVehicle(TransactionCase):
             form.vehicle_id = self.vehicle
             form.partner_id = self.stranger
             self.assertFalse(form.vehicle_id)
+
+    def test_client_search_by_plate_stays_in_the_users_companies(self):
+        other = self.env["res.company"].create({"name": "Другой филиал"})
+        self.env["dealer.vehicle"].create(
+            {"owner_id": self.stranger.id, "license_plate": "Х555ХХ55", "company_id": other.id}
+        )
+        Partner = self.env["res.partner"]
+        main_only = Partner.with_context(allowed_company_ids=self.env.company.ids)
+        self.assertNotIn(self.stranger, main_only.search([("client_search", "ilike", "x555xx")]))
+        both = Partner.with_context(allowed_company_ids=[self.env.company.id, other.id])
+        self.assertIn(self.stranger, both.search([("client_search", "ilike", "x555xx")]))
