@@ -217,9 +217,6 @@ def report(result):
 # --- main -----------------------------------------------------------------------------
 
 
-# --- main -----------------------------------------------------------------------------
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--clients", type=int, default=1_000_000, help="default: 1,000,000")
