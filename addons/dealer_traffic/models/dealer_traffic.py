@@ -123,7 +123,9 @@ class DealerTraffic(models.Model):
     assigned_date = fields.Datetime(string="Assigned At", readonly=True, copy=False)
     taken_date = fields.Datetime(string="Taken At", readonly=True, copy=False)
     processed_date = fields.Datetime(string="Processed At", readonly=True, copy=False)
-    ignore_reason_id = fields.Many2one("dealer.ignore.reason", readonly=True, copy=False)
+    ignore_reason_id = fields.Many2one(
+        "dealer.ignore.reason", readonly=True, copy=False, tracking=True
+    )
     ignore_comment = fields.Text(readonly=True, copy=False)
     task_ids = fields.One2many("project.task", "traffic_id", string="Tasks")
     task_count = fields.Integer(compute="_compute_task_count")
