@@ -25,6 +25,7 @@
     "assets": {
         "web.assets_backend": [
             "dealer_traffic/static/src/components/**/*",
+            "dealer_traffic/static/src/views/**/*",
         ],
         "web.assets_tests": ["dealer_traffic/static/src/tests/tours/*.js"],
     },

@@ -2,15 +2,61 @@ from datetime import timedelta
 
 import odoo
 from odoo import api, fields, models
-from odoo.addons.dealer_base.tools import normalize_phone
+from odoo.addons.dealer_base.tools import check_text, check_vals, normalize_phone, to_record
 from odoo.addons.dealer_vehicle.models.dealer_vehicle import PARTNER_VEHICLES_DOMAIN
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
 OPEN_STATES = ("new", "queued", "assigned", "in_progress")
 TASK_KINDS = [("appointment", "Appointment"), ("visit", "Vehicle Visit"), ("deal", "Deal")]
 AUTO_IGNORE_BATCH = 5000
+# What the workflow owns: only the action methods write these, so that states, the
+# responsible and the step times (and the response figures computed from them)
+# cannot be forged from the client. Dealer administrators may correct them.
+WORKFLOW_FIELDS = frozenset(
+    {
+        "name",
+        "state",
+        "user_id",
+        "registrar_id",
+        "company_id",
+        "queued_date",
+        "assigned_date",
+        "taken_date",
+        "processed_date",
+        "is_transferred",
+        "ignore_reason_id",
+        "ignore_comment",
+        "take_minutes",
+        "process_minutes",
+        "was_overdue",
+        "response_deadline",
+    }
+)
+# What a new contact may be created with: the draft's own values, the responsible
+# and branch the operator picks on the registration screen.
+DRAFT_VALUES = {
+    "name": ("/",),
+    "state": ("new",),
+    "is_transferred": (False,),
+    "queued_date": (False,),
+    "assigned_date": (False,),
+    "taken_date": (False,),
+    "processed_date": (False,),
+    "ignore_reason_id": (False,),
+    "ignore_comment": (False, ""),
+}
+# The registration screen's buttons, which create and act in one transaction.
+SCREEN_ACTIONS = (
+    "action_register_from_screen",
+    "action_transfer_from_screen",
+    "action_queue_from_screen",
+)
+# A contact's date may run ahead of the server clock by this much (client clocks).
+DATE_TOLERANCE = timedelta(minutes=5)
+# Marks writes made by the action methods; an object no JSON-RPC caller can send.
+_WORKFLOW = object()
 
 
 class DealerTraffic(models.Model):
@@ -65,6 +111,7 @@ class DealerTraffic(models.Model):
     vehicle_id = fields.Many2one(
         "dealer.vehicle",
         domain=PARTNER_VEHICLES_DOMAIN,
+        check_company=True,
     )
     vin = fields.Char(string="VIN")
     license_plate = fields.Char()
@@ -244,15 +291,50 @@ class DealerTraffic(models.Model):
                     )
                 )
 
-    @api.constrains("user_id", "goal_id")
+    @api.constrains("user_id", "goal_id", "company_id")
     def _check_user_allowed(self):
-        for traffic in self.filtered(lambda t: t.user_id and t.goal_id.restrict_to_users):
-            if traffic.user_id not in traffic.goal_id.user_ids:
+        for traffic in self.filtered("user_id"):
+            traffic._check_responsible(traffic.user_id)
+
+    def _check_responsible(self, user):
+        """``user`` may be responsible for this contact: an active employee holding a
+        consultant role in its branch, among the goal's employees when it says so."""
+        self.ensure_one()
+        # sudo: operators routing a contact may not read other users' groups/branches.
+        staff = user.sudo()
+        consultant = (
+            staff.active
+            and not staff.share
+            and staff.has_group("dealer_base.group_dealer_consultant")
+        )
+        if not consultant or self.company_id not in staff.company_ids:
+            raise ValidationError(
+                self.env._(
+                    "%(user)s cannot be responsible for a contact of %(branch)s: only active "
+                    "employees with a consultant role in that branch can.",
+                    user=staff.name,
+                    branch=self.company_id.name,
+                )
+            )
+        if self.goal_id.restrict_to_users and user not in self.goal_id.user_ids:
+            raise ValidationError(
+                self.env._(
+                    "%(user)s is not among the employees responsible for %(goal)s.",
+                    user=staff.name,
+                    goal=self.goal_id.name,
+                )
+            )
+
+    @api.constrains("date")
+    def _check_date(self):
+        latest = fields.Datetime.now() + DATE_TOLERANCE
+        for traffic in self:
+            if traffic.date > latest and not self._is_dealer_admin():
                 raise ValidationError(
                     self.env._(
-                        "%(user)s is not among the employees responsible for %(goal)s.",
-                        user=traffic.user_id.name,
-                        goal=traffic.goal_id.name,
+                        "The contact %(number)s cannot be dated in the future (%(date)s).",
+                        number=traffic.name,
+                        date=traffic.date,
                     )
                 )
 
@@ -290,15 +372,115 @@ class DealerTraffic(models.Model):
                     )
                 )
 
-    # --- create -------------------------------------------------------------------
+    # --- who may do what ---------------------------------------------------------
+    def _is_dealer_admin(self):
+        return self.env.su or self.env.user.has_group("dealer_base.group_dealer_admin")
+
+    def _is_branch_supervisor(self):
+        """The current user supervises the branches of all these contacts."""
+        user = self.env.user
+        return self._is_dealer_admin() or (
+            user.has_group("dealer_base.group_dealer_supervisor")
+            and self.company_id <= user.company_ids
+        )
+
+    def _check_role(self, group, action):
+        if not (self.env.su or self.env.user.has_group(group)):
+            role = self.env.ref(group).sudo().name  # sudo: group names are not secret
+            raise AccessError(
+                self.env._(
+                    "Only staff with the role %(role)s can do this: %(action)s.",
+                    role=role,
+                    action=action,
+                )
+            )
+
+    def _check_responsible_or_supervisor(self, action, unassigned_group=None):
+        """The contact's responsible or a supervisor of its branch may act on it; an
+        unassigned contact, anybody holding ``unassigned_group``."""
+        me = self.env.user
+        for traffic in self:
+            if traffic.user_id == me or traffic._is_branch_supervisor():
+                continue
+            if not traffic.user_id and unassigned_group and me.has_group(unassigned_group):
+                continue
+            raise AccessError(
+                self.env._(
+                    "Only the responsible employee (%(user)s) or a supervisor of the branch "
+                    "can do this with %(number)s: %(action)s.",
+                    user=traffic.user_id.name or self.env._("nobody yet"),
+                    number=traffic.name,
+                    action=action,
+                )
+            )
+
+    # --- create and write: the workflow's fields are the action methods' -----------
+    def _workflow(self):
+        return self.with_context(dealer_workflow=_WORKFLOW)
+
+    def _in_workflow(self):
+        return self.env.context.get("dealer_workflow") is _WORKFLOW or self._is_dealer_admin()
+
+    def _refuse_workflow_fields(self, names):
+        labels = sorted(self._fields[name]._description_string(self.env) for name in names)
+        raise UserError(
+            self.env._(
+                "%(fields)s of a contact are set by its workflow (register, take, "
+                "reassign, process, ignore), not edited directly.",
+                fields=", ".join(labels),
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_vals(self, vals)
+            if not self._in_workflow():
+                forged = {
+                    name
+                    for name in set(vals) & WORKFLOW_FIELDS
+                    if name not in ("user_id", "company_id")
+                    and not (name == "registrar_id" and vals[name] == self.env.uid)
+                    and vals[name] not in DRAFT_VALUES.get(name, ())
+                }
+                if forged:
+                    self._refuse_workflow_fields(forged)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("dealer.traffic") or "/"
         records = super().create(vals_list)
         records._stamp_client_contact()
         return records
+
+    def write(self, vals):
+        check_vals(self, vals)
+        if not self._in_workflow():
+            forged = set(vals) & WORKFLOW_FIELDS
+            # Until it is registered, the operator may still change the responsible.
+            if "user_id" in forged and all(t.state == "new" for t in self):
+                forged.discard("user_id")
+            if "company_id" in forged:
+                forged.discard("company_id")
+                self._check_branch_move(vals["company_id"])
+            if forged:
+                self._refuse_workflow_fields(forged)
+        return super().write(vals)
+
+    def _check_branch_move(self, company_id):
+        """Only a supervisor of both branches moves contacts between them."""
+        target = self.env["res.company"].browse(company_id)
+        moved = self.filtered(lambda t: t.company_id != target)
+        user = self.env.user
+        allowed = (
+            user.has_group("dealer_base.group_dealer_supervisor")
+            and (moved.company_id | target) <= user.company_ids
+        )
+        if moved and not allowed:
+            raise AccessError(
+                self.env._(
+                    "Only a supervisor of both branches can move a contact to %(branch)s.",
+                    branch=target.sudo().name,  # sudo: name the branch even if not allowed
+                )
+            )
 
     def _stamp_client_contact(self):
         # sudo: an operator registering a contact may not be allowed to edit the client.
@@ -318,10 +500,14 @@ class DealerTraffic(models.Model):
 
     # --- routing ------------------------------------------------------------------------
     def _notify_responsible(self, body):
-        for traffic in self.filtered("user_id"):
+        # sudo: whoever routes the contact (an operator, or a consultant handing it
+        # over) may lose access to it by doing so, and the new responsible must
+        # still be subscribed and told. The author stays the current user.
+        for traffic in self.sudo().filtered("user_id"):
             traffic.message_subscribe(partner_ids=traffic.user_id.partner_id.ids)
             traffic.message_post(
                 body=body,
+                author_id=self.env.user.partner_id.id,
                 partner_ids=traffic.user_id.partner_id.ids,
                 message_type="notification",
                 subtype_xmlid="mail.mt_comment",
@@ -338,8 +524,16 @@ class DealerTraffic(models.Model):
                 },
             )
 
+    def _route_to(self, user, vals, body):
+        """Assign the contacts to ``user`` (checked) with the workflow ``vals``."""
+        for traffic in self:
+            traffic._check_responsible(user)
+        self._workflow().write({**vals, "user_id": user.id})
+        self._notify_responsible(body)
+
     def action_register(self):
         """Register the contact and assign it to the responsible employee."""
+        self._check_role("dealer_base.group_dealer_operator", self.env._("register a contact"))
         self._check_state(("new",), self.env._("registered"))
         self._check_required_details()
         for traffic in self:
@@ -347,24 +541,34 @@ class DealerTraffic(models.Model):
                 raise UserError(
                     self.env._("Choose the responsible employee to register %s.", traffic.name)
                 )
-        self.write({"state": "assigned", "assigned_date": fields.Datetime.now()})
-        self._notify_responsible(self.env._("A contact was registered to you."))
+            traffic._route_to(
+                traffic.user_id,
+                {"state": "assigned", "assigned_date": fields.Datetime.now()},
+                self.env._("A contact was registered to you."),
+            )
         return True
 
     def action_transfer(self):
         """Hand the contact over to the responsible employee at once: no client needed."""
+        self._check_role("dealer_base.group_dealer_operator", self.env._("transfer a contact"))
         self._check_state(("new", "queued"), self.env._("transferred"))
         for traffic in self:
             if not traffic.user_id:
                 raise UserError(self.env._("Choose the employee to transfer %s to.", traffic.name))
-        self.write(
-            {"state": "assigned", "assigned_date": fields.Datetime.now(), "is_transferred": True}
-        )
-        self._notify_responsible(self.env._("A contact was transferred to you."))
+            traffic._route_to(
+                traffic.user_id,
+                {
+                    "state": "assigned",
+                    "assigned_date": fields.Datetime.now(),
+                    "is_transferred": True,
+                },
+                self.env._("A contact was transferred to you."),
+            )
         return True
 
     def action_queue(self):
         """Put a walk-in in the waiting queue."""
+        self._check_role("dealer_base.group_dealer_operator", self.env._("queue a walk-in"))
         self._check_state(("new",), self.env._("put in the queue"))
         for traffic in self:
             if not traffic.can_queue:
@@ -373,37 +577,67 @@ class DealerTraffic(models.Model):
                         "Only walk-in visits wait in the queue, not %s.", traffic.channel_id.name
                     )
                 )
-        self.write({"state": "queued", "queued_date": fields.Datetime.now()})
+        self._workflow().write({"state": "queued", "queued_date": fields.Datetime.now()})
         return True
 
     def action_assign(self, user):
         """Assign from the queue (or an unassigned contact) to ``user``."""
+        user = to_record(self.env, "res.users", user, self.env._("Responsible"))
+        self._check_role("dealer_base.group_dealer_operator", self.env._("assign a contact"))
         self._check_state(("new", "queued"), self.env._("assigned"))
-        self.write(
-            {"state": "assigned", "user_id": user.id, "assigned_date": fields.Datetime.now()}
+        self._route_to(
+            user,
+            {"state": "assigned", "assigned_date": fields.Datetime.now()},
+            self.env._("A waiting client was assigned to you."),
         )
-        self._notify_responsible(self.env._("A waiting client was assigned to you."))
         return True
+
+    def _lock_for_take(self):
+        """Lock the rows, so that of two consultants taking the same contact at once
+        the second waits, then sees who won (Odoo retries its serialization error)."""
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL("SELECT id FROM dealer_traffic WHERE id IN %s FOR UPDATE", tuple(self.ids))
+        )
+        self.invalidate_recordset()
 
     def action_take(self):
         """The current user takes the contact into work."""
+        self._check_role("dealer_base.group_dealer_consultant", self.env._("take a contact"))
+        self._lock_for_take()
+        me = self.env.user
+        # sudo: a contact taken by a colleague a moment ago is no longer visible to
+        # the loser, who must be told who took it rather than get an access error.
+        for traffic in self.sudo():
+            taken = traffic.user_id and traffic.user_id != me
+            if taken and not self.browse(traffic.id)._is_branch_supervisor():
+                if traffic.state in ("new", "queued", "assigned"):
+                    message = self.env._(
+                        "%(number)s is already assigned to %(user)s.",
+                        number=traffic.name,
+                        user=traffic.user_id.name,
+                    )
+                else:
+                    message = self.env._(
+                        "%(number)s is already taken by %(user)s.",
+                        number=traffic.name,
+                        user=traffic.user_id.name,
+                    )
+                raise UserError(message)
         self._check_state(("new", "queued", "assigned"), self.env._("taken"))
-        self.write(
-            {"state": "in_progress", "user_id": self.env.uid, "taken_date": fields.Datetime.now()}
+        for traffic in self:
+            traffic._check_responsible(me)
+        self._workflow().write(
+            {"state": "in_progress", "user_id": me.id, "taken_date": fields.Datetime.now()}
         )
         return True
 
     def action_reassign(self, user, comment=False):
+        user = to_record(self.env, "res.users", user, self.env._("Responsible"))
+        comment = check_text(self.env, comment, self.env._("Comment"), multiline=True)
         self._check_state(("new", "queued", "assigned", "in_progress"), self.env._("reassigned"))
+        self._check_responsible_or_supervisor(self.env._("reassign"))
         previous = {t.id: t.user_id for t in self}
-        self.write(
-            {
-                "state": "assigned",
-                "user_id": user.id,
-                "assigned_date": fields.Datetime.now(),
-                "taken_date": False,
-            }
-        )
         for traffic in self:
             body = self.env._(
                 "Reassigned from %(old)s to %(new)s.",
@@ -412,7 +646,11 @@ class DealerTraffic(models.Model):
             )
             if comment:
                 body = f"{body} {comment}"
-            traffic._notify_responsible(body)
+            traffic._route_to(
+                user,
+                {"state": "assigned", "assigned_date": fields.Datetime.now(), "taken_date": False},
+                body,
+            )
         return True
 
     def action_mark_lost(self):
@@ -422,10 +660,17 @@ class DealerTraffic(models.Model):
         return self.action_ignore(reason, self.env._("Left the waiting queue."))
 
     def action_ignore(self, reason, comment=False):
-        self._check_state(OPEN_STATES, self.env._("ignored"))
         if not reason:
             raise UserError(self.env._("Give the reason for ignoring the contact."))
-        self.write(
+        reason = to_record(self.env, "dealer.ignore.reason", reason, self.env._("Ignore Reason"))
+        comment = check_text(self.env, comment, self.env._("Comment"), multiline=True)
+        self._check_state(OPEN_STATES, self.env._("ignored"))
+        # Contacts nobody was given yet (a walk-in who left, a wrong number) may be
+        # closed by whoever registers them.
+        self._check_responsible_or_supervisor(
+            self.env._("ignore"), unassigned_group="dealer_base.group_dealer_operator"
+        )
+        self._workflow().write(
             {
                 "state": "ignored",
                 "ignore_reason_id": reason.id,
@@ -440,9 +685,15 @@ class DealerTraffic(models.Model):
         """Turn the contact into work: a new task of ``kind`` in the direction's
         project, or ``task`` (a record or an id), an open task of the same client."""
         self.ensure_one()
-        if task and not isinstance(task, models.BaseModel):
-            task = self.env["project.task"].browse(task)
+        if kind not in dict(TASK_KINDS):
+            raise UserError(self.env._("Unknown kind of task: %s.", kind))
+        if task:
+            task = to_record(self.env, "project.task", task, self.env._("Task"))
+        name = check_text(self.env, name, self.env._("Task Title"), max_length=500)
         self._check_state(("new", "queued", "assigned", "in_progress"), self.env._("processed"))
+        self._check_responsible_or_supervisor(
+            self.env._("process"), unassigned_group="dealer_base.group_dealer_consultant"
+        )
         if not self.partner_id:
             raise UserError(self.env._("Identify the client before processing the contact."))
         if task:
@@ -479,29 +730,27 @@ class DealerTraffic(models.Model):
                 }
             )
         now = fields.Datetime.now()
-        self.write(
-            {
-                "state": "processed",
-                "processed_date": now,
-                "taken_date": self.taken_date or now,
-                "user_id": self.user_id.id or self.env.uid,
-            }
-        )
+        vals = {"state": "processed", "processed_date": now, "taken_date": self.taken_date or now}
+        if not self.user_id:
+            vals["user_id"] = self.env.uid
+        self._workflow().write(vals)
         return task
 
     def action_cancel_processing(self):
         """Undo processing or ignoring: the contact goes back into work. Tasks it
         produced are kept, only detached."""
         self._check_state(("processed", "ignored"), self.env._("reopened"))
+        self._check_responsible_or_supervisor(self.env._("cancel processing"))
         self.task_ids.write({"traffic_id": False})
-        self.write(
-            {
-                "state": "in_progress" if self.taken_date else "assigned",
-                "processed_date": False,
-                "ignore_reason_id": False,
-                "ignore_comment": False,
-            }
-        )
+        for traffic in self:
+            traffic._workflow().write(
+                {
+                    "state": "in_progress" if traffic.taken_date else "assigned",
+                    "processed_date": False,
+                    "ignore_reason_id": False,
+                    "ignore_comment": False,
+                }
+            )
         return True
 
     # --- registration screen buttons: act, then open a blank screen for the next contact
@@ -517,6 +766,17 @@ class DealerTraffic(models.Model):
                 ),
             },
         }
+
+    @api.model
+    def action_create_from_screen(self, vals, action):
+        """Create the contact from the registration screen and apply ``action`` (one
+        of its buttons) in the same transaction: when the action is refused, nothing
+        is left behind, no abandoned draft in the journal."""
+        if action not in SCREEN_ACTIONS:
+            raise UserError(self.env._("Unknown registration action: %s.", action))
+        if not isinstance(vals, dict):
+            raise UserError(self.env._("The contact's values must be given as a mapping."))
+        return getattr(self.create(vals), action)()
 
     def action_register_from_screen(self):
         self.action_register()
@@ -572,20 +832,26 @@ class DealerTraffic(models.Model):
     @api.model
     def get_responsible_candidates(self, goal_id, company_id=False):
         """Employees to offer on the registration screen, with their availability and
-        their counts of unprocessed and transferred-today traffic."""
-        goal = self.env["dealer.contact.goal"].browse(goal_id).exists()
-        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
-        users = goal.user_ids
-        if not goal.restrict_to_users:
-            # sudo: operators may not search users by group membership.
-            consultants = self.env.ref("dealer_base.group_dealer_consultant")
-            users |= (
-                self.env["res.users"]
-                .sudo()
-                .search([("groups_id", "in", consultants.id)])
-                .sudo(False)
-            )
-        users = users.filtered(lambda u: u.active and not u.share and company in u.company_ids)
+        their counts of unprocessed and transferred-today traffic: consultants of
+        the branch, which must be one of the current user's."""
+        goal = to_record(self.env, "dealer.contact.goal", goal_id, self.env._("Contact Goal"))
+        company = (
+            to_record(self.env, "res.company", company_id, self.env._("Branch"))
+            if company_id
+            else self.env.company
+        )
+        if company not in self.env.user.company_ids:
+            raise AccessError(self.env._("You do not work in the branch %s.", company.sudo().name))
+        consultants = self.env.ref("dealer_base.group_dealer_consultant")
+        # sudo: operators may not search users by group membership.
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("groups_id", "in", consultants.id), ("company_ids", "in", company.id)])
+        )
+        if goal.restrict_to_users:
+            users &= goal.user_ids.sudo()
+        users = users.filtered(lambda u: not u.share).sudo(False)
         counts = self._responsible_counts(users)
         presence_order = {"available": 0, "busy": 1, "away": 2}
         result = [

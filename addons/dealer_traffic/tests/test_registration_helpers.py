@@ -16,7 +16,7 @@ class TestRegistrationHelpers(TrafficCase):
 
     def test_lookup_shows_open_tasks(self):
         traffic = self._traffic(user_id=self.consultant.id)
-        task = traffic.action_process("appointment")
+        task = traffic.with_user(self.consultant).action_process("appointment")
         card = self.env["res.partner"].dealer_lookup_card(self.client.id)[0]
         self.assertEqual([t["id"] for t in card["open_tasks"]], task.ids)
 
@@ -28,7 +28,7 @@ class TestRegistrationHelpers(TrafficCase):
         transferred = self._traffic(user_id=self.consultant.id, partner_id=False)
         transferred.action_transfer()
         done = self._traffic(user_id=self.consultant.id)
-        done.action_process("appointment")
+        done.with_user(self.consultant).action_process("appointment")
 
         candidates = (
             self.env["dealer.traffic"]

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import TrafficCase
@@ -22,10 +22,19 @@ class TestTrafficAccess(TrafficCase):
             company_id=cls.branch.id,
             company_ids=[(6, 0, cls.branch.ids)],
         )
+        cls.branch_consultant = new_test_user(
+            cls.env,
+            "tr_branch_consultant",
+            groups="dealer_base.group_dealer_consultant",
+            company_id=cls.branch.id,
+            company_ids=[(6, 0, cls.branch.ids)],
+        )
         cls.mine = cls._make(cls.operator, user_id=cls.consultant.id)
         cls.unassigned = cls._make(cls.operator2)
         cls.others = cls._make(cls.operator2, user_id=cls.consultant2.id)
-        cls.in_branch = cls._make(cls.env.user, company_id=cls.branch.id, user_id=cls.consultant.id)
+        cls.in_branch = cls._make(
+            cls.env.user, company_id=cls.branch.id, user_id=cls.branch_consultant.id
+        )
 
     @classmethod
     def _make(cls, user, **values):
@@ -68,7 +77,7 @@ class TestTrafficAccess(TrafficCase):
         traffic.partner_id = self.client
         task = traffic.action_process("appointment")
         self.assertEqual(task.traffic_id, self.mine)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(UserError, "already assigned to tr_consultant2"):
             self.others.with_user(self.consultant).action_take()
 
     def test_configuration_is_for_administrators(self):

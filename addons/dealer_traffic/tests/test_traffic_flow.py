@@ -1,5 +1,5 @@
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .common import TrafficCase
 
@@ -80,27 +80,28 @@ class TestTrafficFlow(TrafficCase):
         self.assertEqual(task.user_ids, self.consultant)
 
     def test_process_attaches_to_an_open_task_of_the_client(self):
-        first = self._traffic(user_id=self.consultant.id)
+        first = self._traffic(user_id=self.consultant.id).with_user(self.consultant)
         task = first.action_process("visit")
-        second = self._traffic(user_id=self.consultant.id)
-        second.action_process("visit", task=task)
+        second = self._traffic(user_id=self.consultant.id).with_user(self.consultant)
+        second.action_process("visit", task=task.id)
         self.assertEqual(second.task_ids, task)
         other_client_task = self.env["project.task"].create(
             {"name": "Чужая", "project_id": self.service.project_id.id}
         )
-        third = self._traffic(user_id=self.consultant.id)
+        third = self._traffic(user_id=self.consultant.id).with_user(self.consultant)
         with self.assertRaisesRegex(UserError, "another client"):
             third.action_process("visit", task=other_client_task)
 
     def test_process_needs_a_client(self):
         traffic = self._traffic(partner_id=False, contact_name="Аноним")
         with self.assertRaisesRegex(UserError, "Identify the client"):
-            traffic.action_process("appointment")
+            traffic.with_user(self.consultant).action_process("appointment")
 
     def test_process_wizard(self):
         traffic = self._traffic(user_id=self.consultant.id)
         wizard = (
             self.env["dealer.traffic.process.wizard"]
+            .with_user(self.consultant)
             .with_context(default_traffic_ids=traffic.ids)
             .create({"mode": "create", "kind": "deal", "name": "Сделка: Jolion"})
         )
@@ -110,11 +111,11 @@ class TestTrafficFlow(TrafficCase):
         self.assertEqual(traffic.state, "processed")
 
     def test_ignore_with_reason_and_cancel(self):
-        traffic = self._traffic(user_id=self.consultant.id)
+        traffic = self._traffic(user_id=self.consultant.id).with_user(self.consultant)
         reason = self.env.ref("dealer_traffic.ignore_reason_wrong_number")
         with self.assertRaisesRegex(UserError, "reason"):
             traffic.action_ignore(self.env["dealer.ignore.reason"])
-        self.env["dealer.traffic.ignore.wizard"].create(
+        self.env["dealer.traffic.ignore.wizard"].with_user(self.consultant).create(
             {"traffic_ids": traffic.ids, "reason_id": reason.id, "comment": "Искали шиномонтаж"}
         ).action_confirm()
         self.assertEqual(traffic.state, "ignored")
@@ -126,7 +127,7 @@ class TestTrafficFlow(TrafficCase):
         self.assertFalse(traffic.ignore_reason_id)
 
     def test_cancel_processing_keeps_the_task(self):
-        traffic = self._traffic(user_id=self.consultant.id)
+        traffic = self._traffic(user_id=self.consultant.id).with_user(self.consultant)
         task = traffic.action_process("appointment")
         traffic.action_cancel_processing()
         self.assertEqual(traffic.state, "in_progress")
@@ -139,25 +140,35 @@ class TestTrafficFlow(TrafficCase):
         traffic = self._traffic(user_id=self.consultant.id)
         traffic.action_register()
         traffic.with_user(self.consultant).action_take()
-        self.env["dealer.traffic.reassign.wizard"].create(
+        # The consultant hands the contact over and loses sight of it at once: the
+        # new responsible must still be subscribed and told.
+        self.env["dealer.traffic.reassign.wizard"].with_user(self.consultant).create(
             {"traffic_ids": traffic.ids, "user_id": self.consultant2.id, "comment": "Отпуск"}
         ).action_confirm()
+        traffic = traffic.with_user(self.consultant2)
         self.assertEqual(traffic.user_id, self.consultant2)
         self.assertEqual(traffic.state, "assigned")
         self.assertFalse(traffic.taken_date)
         last = traffic.message_ids[0]
         self.assertIn(self.consultant2.partner_id, last.partner_ids)
         self.assertIn("Отпуск", last.body)
+        self.assertEqual(last.author_id, self.consultant.partner_id)
+        self.assertIn(self.consultant2.partner_id, traffic.message_partner_ids)
+        with self.assertRaises(AccessError):
+            traffic.with_user(self.consultant).read(["state"])
 
     def test_waiting_queue(self):
         traffic = self._traffic(channel_id=self.visit.id)
         traffic.action_queue()
         self.assertEqual(traffic.state, "queued")
         self.assertTrue(traffic.queued_date)
-        self.env["dealer.traffic.reassign.wizard"].create(
+        # A consultant at the queue assigns the walk-in to a colleague.
+        self.env["dealer.traffic.reassign.wizard"].with_user(self.consultant2).create(
             {"traffic_ids": traffic.ids, "user_id": self.consultant.id}
         ).action_confirm()
+        traffic = traffic.with_user(self.consultant)
         self.assertEqual(traffic.state, "assigned")
+        self.assertEqual(traffic.user_id, self.consultant)
         lost = self._traffic(channel_id=self.visit.id)
         lost.action_queue()
         lost.action_mark_lost()
@@ -169,7 +180,7 @@ class TestTrafficFlow(TrafficCase):
             self._traffic().action_queue()
 
     def test_forbidden_transitions(self):
-        traffic = self._traffic(user_id=self.consultant.id)
+        traffic = self._traffic(user_id=self.consultant.id).with_user(self.consultant)
         traffic.action_process("appointment")
         for action in (
             traffic.action_register,
@@ -197,7 +208,10 @@ class TestTrafficFlow(TrafficCase):
         self.assertFalse(self._traffic(partner_id=False, contact_name="Новый").is_repeat)
 
     def test_response_times_and_overdue(self):
+        # Step times are the workflow's: only a dealer administrator corrects them.
+        admin = new_test_user(self.env, "tr_admin_times", groups="dealer_base.group_dealer_admin")
         traffic = self._traffic(user_id=self.consultant.id, date="2026-01-10 10:00:00")
+        traffic = traffic.with_user(admin)
         self.assertTrue(traffic.is_overdue)
         self.assertIn(traffic, self.env["dealer.traffic"].search([("is_overdue", "=", True)]))
         traffic.write({"taken_date": "2026-01-10 10:40:00"})

@@ -14,6 +14,7 @@ class TestTrafficReports(TrafficCase):
         super().setUpClass()
         cls.branch = cls.env["res.company"].create({"name": "Отчётный филиал"})
         cls.env.user.company_ids |= cls.branch
+        (cls.consultant | cls.consultant2).company_ids |= cls.branch
         base = {
             "channel_id": cls.call.id,
             "direction_id": cls.service.id,
