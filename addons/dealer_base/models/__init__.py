@@ -1,3 +1,4 @@
+from . import dealer_checked_mixin
 from . import dealer_direction
 from . import dealer_partner_phone
 from . import res_partner

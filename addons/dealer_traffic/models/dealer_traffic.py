@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import odoo
 from odoo import api, fields, models
-from odoo.addons.dealer_base.tools import check_text, check_vals, normalize_phone, to_record
+from odoo.addons.dealer_base.tools import check_text, normalize_phone, to_record
 from odoo.addons.dealer_vehicle.models.dealer_vehicle import PARTNER_VEHICLES_DOMAIN
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -67,7 +67,7 @@ class DealerTraffic(models.Model):
 
     _name = "dealer.traffic"
     _description = "Client Traffic"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dealer.checked.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -434,7 +434,6 @@ class DealerTraffic(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_vals(self, vals)
             if not self._in_workflow():
                 forged = {
                     name
@@ -452,7 +451,6 @@ class DealerTraffic(models.Model):
         return records
 
     def write(self, vals):
-        check_vals(self, vals)
         if not self._in_workflow():
             forged = set(vals) & WORKFLOW_FIELDS
             # Until it is registered, the operator may still change the responsible.

@@ -171,6 +171,10 @@ class TestWhoActs(TrafficCase):
             traffic.action_process("visit", name="Запись\x00")
         with self.assertRaisesRegex(ValidationError, "control characters"):
             traffic.write({"note": "Перезвонить\x00"})
+        with self.assertRaisesRegex(ValidationError, "control characters"):
+            self.env["dealer.traffic.reassign.wizard"].with_user(self.consultant).create(
+                {"traffic_ids": traffic.ids, "user_id": self.consultant2.id, "comment": "\x00"}
+            )
         with self.assertRaisesRegex(UserError, "record id"):
             self.env["dealer.traffic"].with_user(self.operator).get_responsible_candidates("x")
 

@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class DealerTrafficIgnoreWizard(models.TransientModel):
     _name = "dealer.traffic.ignore.wizard"
+    _inherit = ["dealer.checked.mixin"]
     _description = "Ignore Contact"
 
     traffic_ids = fields.Many2many("dealer.traffic", required=True)

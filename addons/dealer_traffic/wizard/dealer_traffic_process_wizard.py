@@ -5,6 +5,7 @@ from ..models.dealer_traffic import TASK_KINDS
 
 class DealerTrafficProcessWizard(models.TransientModel):
     _name = "dealer.traffic.process.wizard"
+    _inherit = ["dealer.checked.mixin"]
     _description = "Process Contact"
 
     traffic_ids = fields.Many2many("dealer.traffic", required=True)

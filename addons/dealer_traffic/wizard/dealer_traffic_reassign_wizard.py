@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class DealerTrafficReassignWizard(models.TransientModel):
     _name = "dealer.traffic.reassign.wizard"
+    _inherit = ["dealer.checked.mixin"]
     _description = "Reassign Contact"
 
     traffic_ids = fields.Many2many("dealer.traffic", required=True)

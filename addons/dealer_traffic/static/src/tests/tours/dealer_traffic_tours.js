@@ -40,6 +40,16 @@ registry.category("web_tour.tours").add("dealer_traffic_register_tour", {
             trigger: ".o_field_widget[name=vehicle_id] input:value(Т433ТТ77)",
         },
         {
+            content: "Register before choosing the responsible: refused",
+            trigger: "button[name=action_register_from_screen]",
+            run: "click",
+        },
+        {
+            content: "The reason is shown, and nothing was saved",
+            trigger: ".modal:contains(Choose the responsible employee) .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
             content: "Choose the consultant, shown with availability and counts",
             trigger: ".o_dealer_responsible[data-presence=available]:contains(Консультант Тура):contains(0/0)",
             run: "click",
