@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import AccessError
 
 from ..tools import check_vals
 
@@ -6,8 +7,9 @@ from ..tools import check_vals
 class DealerCheckedMixin(models.AbstractModel):
     """Refuses with a clear, translated error what the client sends that the
     database would reject with a traceback: control characters in text, dates
-    outside 1900–2100, values of the wrong type. Every model of the suite that
-    staff or integrators write to inherits it."""
+    outside 1900–2100, values of the wrong type; and moves a record to another
+    branch only for a supervisor of both. Every model of the suite that staff or
+    integrators write to inherits it."""
 
     _name = "dealer.checked.mixin"
     _description = "Checked Client Input"
@@ -20,4 +22,23 @@ class DealerCheckedMixin(models.AbstractModel):
 
     def write(self, vals):
         check_vals(self, vals)
+        if vals.get("company_id") and "company_id" in self._fields and not self.env.su:
+            self._check_branch_move(vals["company_id"])
         return super().write(vals)
+
+    def _check_branch_move(self, company_id):
+        target = self.env["res.company"].browse(company_id)
+        moved = self.filtered(lambda record: record.company_id != target)
+        user = self.env.user
+        allowed = (
+            user.has_group("dealer_base.group_dealer_supervisor")
+            and (moved.company_id | target) <= user.company_ids
+        )
+        if moved and not allowed:
+            raise AccessError(
+                self.env._(
+                    "Only a supervisor of both branches can move %(record)s to %(branch)s.",
+                    record=moved[:1].display_name,
+                    branch=target.sudo().name,  # sudo: name the branch even if not allowed
+                )
+            )

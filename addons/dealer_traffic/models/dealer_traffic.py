@@ -456,29 +456,11 @@ class DealerTraffic(models.Model):
             # Until it is registered, the operator may still change the responsible.
             if "user_id" in forged and all(t.state == "new" for t in self):
                 forged.discard("user_id")
-            if "company_id" in forged:
-                forged.discard("company_id")
-                self._check_branch_move(vals["company_id"])
+            # Moves between branches are checked by dealer.checked.mixin.
+            forged.discard("company_id")
             if forged:
                 self._refuse_workflow_fields(forged)
         return super().write(vals)
-
-    def _check_branch_move(self, company_id):
-        """Only a supervisor of both branches moves contacts between them."""
-        target = self.env["res.company"].browse(company_id)
-        moved = self.filtered(lambda t: t.company_id != target)
-        user = self.env.user
-        allowed = (
-            user.has_group("dealer_base.group_dealer_supervisor")
-            and (moved.company_id | target) <= user.company_ids
-        )
-        if moved and not allowed:
-            raise AccessError(
-                self.env._(
-                    "Only a supervisor of both branches can move a contact to %(branch)s.",
-                    branch=target.sudo().name,  # sudo: name the branch even if not allowed
-                )
-            )
 
     def _stamp_client_contact(self):
         # sudo: an operator registering a contact may not be allowed to edit the client.
