@@ -130,3 +130,27 @@ def test_a_portal_user_cannot_be_made_responsible(login, refs, admin):
     with pytest.raises(RpcError) as caught:
         _contact(operator, refs, user_id=portal_id[0])
     assert caught.value.name == "odoo.exceptions.ValidationError"
+
+
+def test_the_supervisor_acts_for_the_branch(login, refs):
+    operator, consultant, advisor = login("operator"), login("consultant"), login("advisor")
+    supervisor = login("supervisor")
+    [client_id, *_] = operator.call("res.partner", "find_by_phone", "+7 916 777 88 99")
+    traffic_id = _contact(operator, refs, user_id=consultant.uid, partner_id=client_id)
+    operator.call("dealer.traffic", "action_register", [traffic_id])
+    with pytest.raises(RpcError) as caught:
+        advisor.call("dealer.traffic", "action_reassign", [traffic_id], advisor.uid)
+    assert caught.value.name == "odoo.exceptions.AccessError"
+    supervisor.call("dealer.traffic", "action_reassign", [traffic_id], advisor.uid, "Замена")
+    advisor.call("dealer.traffic", "action_take", [traffic_id])
+    with pytest.raises(RpcError) as caught:
+        operator.call(
+            "dealer.traffic",
+            "action_ignore",
+            [traffic_id],
+            _ref(login("admin"), "dealer_traffic.ignore_reason_wrong_number"),
+        )
+    assert caught.value.name == "odoo.exceptions.AccessError"
+    supervisor.call("dealer.traffic", "action_process", [traffic_id], "visit")
+    [row] = supervisor.call("dealer.traffic", "read", [traffic_id], ["state", "user_id"])
+    assert row["state"] == "processed" and row["user_id"][0] == advisor.uid
