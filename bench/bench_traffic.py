@@ -10,7 +10,7 @@ million traffic records over two years, then measures, each against a baseline i
 3. the Traffic Journal's first page (``web_search_read``) for a supervisor, a consultant and
    an operator against a plain SQL query, with the plans of the ORM's queries.
 
-    python bench/bench_traffic.py [--clients N] [--traffic N] [--fresh]
+    python bench/bench_traffic.py [--clients N] [--traffic N] [--fresh] [--db NAME]
 """
 
 import argparse
@@ -774,9 +774,9 @@ def generate(env, clients, traffic):
     }
 
 
-def vacuum(tables):
-    """VACUUM (ANALYZE) ``tables``, outside any transaction."""
-    cnx = psycopg2.connect(dbname=DB)
+def vacuum(db, tables):
+    """VACUUM (ANALYZE) ``tables`` of ``db``, outside any transaction."""
+    cnx = psycopg2.connect(dbname=db)
     cnx.autocommit = True
     with cnx.cursor() as cr:
         cr.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
@@ -1032,37 +1032,83 @@ def set_overdue_rows(env, rng, target):
     return overdue, found
 
 
-def run_auto_ignore(env, rows, runs):
-    """Milliseconds of each run of the cron (warm-up first), each on the same rows."""
-    import odoo
+def expected_trace(env, rows):
+    """(messages, tracking values) ignoring ``rows`` must log, as mail's tracking does:
+    one message per row, a value for the state and one for the reason where it changes."""
+    env.cr.execute(
+        "SELECT count(*), count(*) + count(*) FILTER (WHERE ignore_reason_id IS DISTINCT FROM "
+        "%s) FROM dealer_traffic WHERE id = ANY(%s)",
+        [env.ref("dealer_traffic.ignore_reason_timeout").id, rows],
+    )
+    return env.cr.fetchone()
 
+
+def last_message_id(env):
+    env.cr.execute("SELECT COALESCE(max(id), 0) FROM mail_message")
+    return env.cr.fetchone()[0]
+
+
+def count_trace(env, rows, after_message_id):
+    """(messages, tracking values of state and reason) logged on ``rows`` since
+    ``after_message_id``: the proof that a run did the whole work, chatter included."""
+    env.cr.execute(
+        """SELECT count(DISTINCT m.id), count(v.id)
+             FROM mail_message m
+             LEFT JOIN mail_tracking_value v ON v.mail_message_id = m.id
+                  AND v.field_id IN (SELECT id FROM ir_model_fields
+                                      WHERE model = 'dealer.traffic'
+                                        AND name IN ('state', 'ignore_reason_id'))
+            WHERE m.model = 'dealer.traffic' AND m.res_id = ANY(%s) AND m.id > %s""",
+        [rows, after_message_id],
+    )
+    return env.cr.fetchone()
+
+
+def run_ignore(env, rows, runs, name, ignore):
+    """Milliseconds of each run of ``ignore()`` (warm-up first), each on the same rows in a
+    savepoint rolled back after it, and the chatter trace of the last run; every run must
+    ignore all ``rows`` and log the trace a manual ignore logs."""
     timings = []
-
-    def ignore():
-        count = env["dealer.traffic"]._cron_auto_ignore()
-        env.cr.precommit.run()
-        return count
-
     for index in range(1 + runs):
-        with savepoint(env, "auto_ignore_run"):
-            previous, odoo.modules.module.current_test = odoo.modules.module.current_test, True
-            try:
-                count, ms = timed(env, ignore)
-            finally:
-                odoo.modules.module.current_test = previous
-            assert count == len(rows), (count, len(rows))
+        with savepoint(env, name):
+            expected = expected_trace(env, rows)
+            before = last_message_id(env)
+            _result, ms = timed(env, ignore)
+            env.cr.execute(
+                "SELECT count(*) FROM dealer_traffic WHERE id = ANY(%s) AND state = 'ignored'",
+                [rows],
+            )
+            assert env.cr.fetchone()[0] == len(rows)
+            trace = count_trace(env, rows, before)
+            assert trace == expected, (name, trace, expected)
             if index:
                 timings.append(ms)
-    return timings
+    return timings, {"messages": trace[0], "tracking_values": trace[1]}
+
+
+def run_auto_ignore(env, rows, runs):
+    """``run_ignore`` of the cron, its batches not committed."""
+    import odoo
+
+    def ignore():
+        previous, odoo.modules.module.current_test = odoo.modules.module.current_test, True
+        try:
+            count = env["dealer.traffic"]._cron_auto_ignore()
+        finally:
+            odoo.modules.module.current_test = previous
+        env.cr.precommit.run()  # nothing to post: the cron logged its trace itself
+        assert count == len(rows), (count, len(rows))
+
+    return run_ignore(env, rows, runs, "auto_ignore_run", ignore)
 
 
 def run_orm_ignore(env, rows, runs):
-    """Milliseconds of each run (warm-up first) of ignoring ``rows`` one ORM write each,
-    the tracking messages a commit would post included."""
+    """``run_ignore`` of one ORM ``write`` per row, tracking on (as for a manual ignore:
+    the precommit posts the tracking messages a commit would post)."""
     from odoo import fields
 
     reason = env.ref("dealer_traffic.ignore_reason_timeout")
-    timings = []
+    assert not env.context.get("tracking_disable") and not env.context.get("mail_notrack")
 
     def ignore():
         records = env["dealer.traffic"].browse(rows)
@@ -1072,17 +1118,7 @@ def run_orm_ignore(env, rows, runs):
         env.flush_all()
         env.cr.precommit.run()
 
-    for index in range(1 + runs):
-        with savepoint(env, "orm_ignore_run"):
-            _result, ms = timed(env, ignore)
-            env.cr.execute(
-                "SELECT count(*) FROM dealer_traffic WHERE id = ANY(%s) AND state = 'ignored'",
-                [rows],
-            )
-            assert env.cr.fetchone()[0] == len(rows)
-            if index:
-                timings.append(ms)
-    return timings
+    return run_ignore(env, rows, runs, "orm_ignore_run", ignore)
 
 
 def measure_auto_ignore(env, rng, data):
@@ -1094,17 +1130,30 @@ def measure_auto_ignore(env, rng, data):
             f"2. automatic ignoring: cron on {target:,} overdue rows ({AUTO_IGNORE_RUNS} runs), "
             f"ORM writes on {sample:,} ({AUTO_IGNORE_ORM_RUNS} runs)"
         )
-        cron = run_auto_ignore(env, rows, AUTO_IGNORE_RUNS)
-        orm = run_orm_ignore(env, rng.sample(rows, sample), AUTO_IGNORE_ORM_RUNS)
+        cron, cron_trace = run_auto_ignore(env, rows, AUTO_IGNORE_RUNS)
+        orm, orm_trace = run_orm_ignore(env, rng.sample(rows, sample), AUTO_IGNORE_ORM_RUNS)
     methods = {}
-    for name, label, count, timings in (
-        ("ours", "ours: _cron_auto_ignore() (set-based SQL, batches of 5,000)", target, cron),
-        ("baseline", "baseline: for t in records: t.write({...ignored...})", sample, orm),
+    for name, label, count, timings, trace in (
+        (
+            "ours",
+            "ours: _cron_auto_ignore() (set-based SQL and chatter, batches of 5,000)",
+            target,
+            cron,
+            cron_trace,
+        ),
+        (
+            "baseline",
+            "baseline: for t in records: t.write({...ignored...}), tracking on",
+            sample,
+            orm,
+            orm_trace,
+        ),
     ):
         stats = timing(timings)
         methods[name] = {
             "label": label,
             "rows": count,
+            **trace,
             "runs": len(timings),
             "ms": stats,
             "ms_per_row": round(stats["median"] / count, 4),
@@ -1346,6 +1395,8 @@ def report_auto_ignore(auto_ignore):
             [
                 method["label"],
                 f"{method['rows']:,}",
+                f"{method['messages']:,}",
+                f"{method['tracking_values']:,}",
                 str(method["runs"]),
                 f"{method['ms']['median']:.0f}",
                 f"{method['ms']['p95']:.0f}",
@@ -1361,11 +1412,23 @@ def report_auto_ignore(auto_ignore):
             "",
             "",
             "",
+            "",
+            "",
             f"{auto_ignore['ratio_ours_over_baseline_rows_per_s']:.1f}×",
         ]
     )
-    header = ["method", "rows", "runs", "median ms", "p95 ms", "ms/row", "rows/s"]
-    log(markdown_table(header, rows, "lrrrrrr"))
+    header = [
+        "method",
+        "rows",
+        "messages",
+        "tracking values",
+        "runs",
+        "median ms",
+        "p95 ms",
+        "ms/row",
+        "rows/s",
+    ]
+    log(markdown_table(header, rows, "lrrrrrrrr"))
 
 
 def report_journal(journal):
@@ -1430,7 +1493,8 @@ def report(result):
     staff = sum(len(b["operators"]) + len(b["consultants"]) + 1 for b in data["branches"])
     log(
         f"\n### Traffic: {data['clients']:,} clients, {data['traffic']:,} traffic records\n\n"
-        f"Database `{DB}` ({MODULES}, no demo data), {database}: {data['clients']:,} clients "
+        f"Database `{result['database']}` ({MODULES}, no demo data), {database}: "
+        f"{data['clients']:,} clients "
         f"with {data['numbers']:,} numbers, {data['vehicles']:,} vehicles, {data['traffic']:,} "
         f"traffic records over {DAYS} days up to {data['data_end']} UTC in "
         f"{len(data['branches'])} branches, {staff} staff users; states: {states}; "
@@ -1458,9 +1522,12 @@ def report(result):
         "days; extra ones are closed, or old processed ones reopened, to make it exactly the "
         "rows below. All in a transaction rolled back at the end, each run in a savepoint "
         "rolled back after it; `odoo.modules.module.current_test` set to True around the cron "
-        "so it does not commit its batches (commit time excluded for both; the tracking "
-        "messages a commit would post are created for both). The baseline is given the "
-        "records (no search).\n"
+        "so it does not commit its batches (commit time excluded for both). Equal work: both "
+        "leave a manual ignore's chatter trace, one tracking message per row with the old "
+        "and new state and reason (the cron inserts them in its statements, the baseline's "
+        "are posted by the precommit a commit runs); 'messages' and 'tracking values' are "
+        "counted after each run and must be one per row and one per changed field. The "
+        "baseline is given the records (no search).\n"
     )
     report_auto_ignore(auto_ignore)
     journal = result["journal"]
@@ -1493,12 +1560,13 @@ def main():
     parser.add_argument("--clients", type=int, default=1_000_000, help="default: 1,000,000")
     parser.add_argument("--traffic", type=int, default=1_000_000, help="default: 1,000,000")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument("--db", default=DB, help=f"database to build or reuse (default: {DB})")
     args = parser.parse_args()
     if args.clients < 1000 or args.traffic < 1000:
         parser.error("--clients and --traffic must be at least 1000")
     started = time.perf_counter()
     registry, data, reused, timings = prepare_database(
-        DB,
+        args.db,
         MODULES,
         MARKER_KEY,
         wanted=wanted_marker(args.clients, args.traffic),
@@ -1508,7 +1576,7 @@ def main():
     )
     if not reused:
         start = time.perf_counter()
-        vacuum(LOADED_TABLES)
+        vacuum(args.db, LOADED_TABLES)
         timings["vacuum"] = time.perf_counter() - start
 
     rng = random.Random(SEED + 1)
@@ -1522,14 +1590,14 @@ def main():
         postgres = cr.fetchone()[0]
         cr.rollback()
     load_after = os.getloadavg()[0]
-    vacuum(["dealer_traffic"])  # the dead rows the rolled back runs left
+    vacuum(args.db, ["dealer_traffic"])  # the dead rows the rolled back runs left
     timings["total"] = time.perf_counter() - started
 
     from odoo import release
 
     result = {
         "benchmark": "traffic",
-        "database": DB,
+        "database": args.db,
         "database_reused": reused,
         "data": data,
         "timings_s": {key: round(value, 2) for key, value in timings.items()},

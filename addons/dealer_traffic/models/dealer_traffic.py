@@ -886,48 +886,153 @@ class DealerTraffic(models.Model):
         """Ignore traffic left unprocessed longer than its goal allows.
 
         Set-based and batched; the state condition makes a re-run after a crash
-        touch only what is still open."""
+        touch only what is still open. Each batch logs, in the same statement, the
+        chatter trace a manual ignore leaves (see ``_auto_ignore_trace``), so that a
+        committed batch always has its trace."""
         reason = self.env.ref("dealer_traffic.ignore_reason_timeout")
-        self.flush_model(["state", "date", "goal_id"])
+        self.flush_model(["state", "date", "goal_id", "ignore_reason_id"])
         self.env["dealer.contact.goal"].flush_model(["auto_ignore_days"])
+        trace = self._auto_ignore_trace(reason)
         total = 0
         while True:
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE dealer_traffic t
-                       SET state = 'ignored',
-                           ignore_reason_id = %(reason)s,
-                           processed_date = now() AT TIME ZONE 'UTC',
-                           process_minutes = ROUND(
-                               EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - t.date) / 60, 1),
-                           write_date = now() AT TIME ZONE 'UTC',
-                           write_uid = %(uid)s
-                     WHERE t.id IN (
-                            SELECT t2.id
-                              FROM dealer_traffic t2
-                              JOIN dealer_contact_goal g ON g.id = t2.goal_id
-                             WHERE t2.state IN %(open)s
-                               AND g.auto_ignore_days > 0
-                               AND t2.date < (now() AT TIME ZONE 'UTC')
-                                             - make_interval(days => g.auto_ignore_days)
-                             ORDER BY t2.id
-                             LIMIT %(limit)s
-                             FOR UPDATE OF t2 SKIP LOCKED)
-                    RETURNING t.id
+                    WITH picked AS (
+                        SELECT t2.id, t2.state, t2.ignore_reason_id
+                          FROM dealer_traffic t2
+                          JOIN dealer_contact_goal g ON g.id = t2.goal_id
+                         WHERE t2.state IN %(open)s
+                           AND g.auto_ignore_days > 0
+                           AND t2.date < (now() AT TIME ZONE 'UTC')
+                                         - make_interval(days => g.auto_ignore_days)
+                         ORDER BY t2.id
+                         LIMIT %(limit)s
+                           FOR UPDATE OF t2 SKIP LOCKED
+                    ), ignored AS (
+                        UPDATE dealer_traffic t
+                           SET state = 'ignored',
+                               ignore_reason_id = %(reason)s,
+                               processed_date = now() AT TIME ZONE 'UTC',
+                               process_minutes = ROUND(
+                                   EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - t.date) / 60,
+                                   1),
+                               write_date = now() AT TIME ZONE 'UTC',
+                               write_uid = %(uid)s
+                          FROM picked
+                         WHERE t.id = picked.id
+                     RETURNING t.id, picked.state AS old_state,
+                               picked.ignore_reason_id AS old_reason_id
+                    )%(trace)s
+                    SELECT id FROM ignored
                     """,
                     reason=reason.id,
                     uid=self.env.uid,
                     open=OPEN_STATES,
                     limit=batch_size,
+                    trace=trace,
                 )
             )
             ids = [row[0] for row in self.env.cr.fetchall()]
             if not ids:
                 break
             total += len(ids)
+            # Their message_ids too: the messages were inserted behind the ORM's back.
             self.browse(ids).invalidate_recordset()
             # Commit each batch so a crash keeps the work done; tests own their cursor.
             if not odoo.modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return total
+
+    def _auto_ignore_trace(self, reason):
+        """What mail's tracking logs when a contact is ignored through the ORM
+        (``_message_track`` then ``_message_log``): per contact an internal note with an
+        empty body by the current user, with a tracking value for each tracked field
+        that changed, in Odoo's order, labels in the environment's language. As CTEs
+        continuing a WITH that defines ``ignored(id, old_state, old_reason_id)``; empty
+        when this environment would not track (as ``mail.thread.write``)."""
+        context = self.env.context
+        tracked = self._track_get_fields() & {"state", "ignore_reason_id"}
+        if context.get("tracking_disable") or context.get("mail_notrack") or not tracked:
+            return SQL()
+        # As superuser and with inactive reasons, as _track_finalize reads the values.
+        reasons = self.env["dealer.ignore.reason"].sudo().with_context(active_test=False)
+        reason_names = {record.id: record.display_name for record in reasons.search([])}
+        info = self.fields_get(list(tracked), ["string", "type", "selection"])
+        state_labels = dict(info["state"]["selection"]) if "state" in info else {}
+        # Per field: whether it changed, old and new label, old and new id (many2one).
+        values = {
+            "state": (
+                SQL("TRUE"),  # only open contacts are ignored
+                _sql_case(SQL("i.old_state"), state_labels, SQL("i.old_state")),
+                state_labels.get("ignored"),
+                SQL("NULL::int4"),
+                SQL("NULL::int4"),
+            ),
+            "ignore_reason_id": (
+                SQL("i.old_reason_id IS DISTINCT FROM %s", reason.id),
+                _sql_case(SQL("i.old_reason_id"), reason_names, ""),
+                reason_names[reason.id],
+                SQL("COALESCE(i.old_reason_id, 0)"),
+                reason.id,
+            ),
+        }
+        rows, changed = [], []
+        for name, _sequence in self._mail_track_order_fields(info):
+            field_id = self.env["ir.model.fields"]._get(self._name, name).id
+            row = SQL(", ").join(values[name])
+            rows.append(SQL("(%s, %s, %s)", len(rows), field_id, row))
+            changed.append(values[name][0])
+        author = self.env.user.partner_id
+        email_from = author.email_formatted or None
+        # Odoo's Message-ID form, "<random.time-openerp-message-notify@host>", whose
+        # random and time parts are drawn per row.
+        message_id_tail = odoo.tools.mail.generate_tracking_message_id("message-notify")
+        message_id_tail = "-openerp-" + message_id_tail.split("-openerp-", 1)[1]
+        return SQL(
+            """, traced AS (
+                INSERT INTO mail_message (
+                    model, res_id, message_type, subtype_id, is_internal, body, date,
+                    author_id, email_from, reply_to, message_id, email_add_signature,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(model)s, i.id, 'notification', %(subtype)s, TRUE, '',
+                       date_trunc('second', now() AT TIME ZONE 'UTC'),
+                       %(author)s, %(email_from)s, %(reply_to)s,
+                       '<' || lpad(floor(random() * 1e15)::int8::text, 15, '0') || '.'
+                           || extract(epoch FROM clock_timestamp())::numeric(25, 15)::text
+                           || %(message_id_tail)s,
+                       FALSE, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM ignored i
+                 WHERE %(changed)s
+                 ORDER BY i.id
+             RETURNING id, res_id
+            ), tracked AS (
+                INSERT INTO mail_tracking_value (
+                    field_id, mail_message_id, old_value_char, new_value_char,
+                    old_value_integer, new_value_integer,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT v.field_id, m.id, v.old_char, v.new_char, v.old_int, v.new_int,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM traced m
+                  JOIN ignored i ON i.id = m.res_id
+                 CROSS JOIN LATERAL (VALUES %(rows)s)
+                       AS v(seq, field_id, changed, old_char, new_char, old_int, new_int)
+                 WHERE v.changed
+                 ORDER BY m.id, v.seq
+            )""",
+            model=self._name,
+            subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            author=author.id or None,
+            email_from=email_from,
+            reply_to=self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+            message_id_tail=message_id_tail,
+            uid=self.env.uid,
+            changed=SQL(" OR ").join(changed),
+            rows=SQL(", ").join(rows),
+        )
+
+
+def _sql_case(column, labels, default):
+    """``CASE column WHEN key THEN label ... ELSE default END`` for a small mapping."""
+    whens = SQL(" ").join(SQL("WHEN %s THEN %s", key, label) for key, label in labels.items())
+    return SQL("CASE %s %s ELSE %s END", column, whens, default)
