@@ -17,6 +17,7 @@
         "views/project_task_views.xml",
     ],
     "demo": ["demo/dealer_vehicle_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": ["dealer_vehicle/static/src/tests/tours/*.js"],
     },

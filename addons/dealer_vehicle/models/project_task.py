@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .dealer_vehicle import PARTNER_VEHICLES_DOMAIN
 
@@ -32,3 +32,19 @@ class ProjectTask(models.Model):
     def _onchange_partner_id_vehicle(self):
         if self.vehicle_id and self.partner_id not in self.vehicle_id._parties():
             self.vehicle_id = False
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_dealer_staff(self):
+        # A task is the record of work done for a client: dealership staff below
+        # supervisor close it rather than delete it. Users outside the dealership
+        # roles, and explicit project administrators, keep Project's own rights.
+        user = self.env.user
+        if (
+            not self.env.su
+            and user.has_group("dealer_base.group_dealer_operator")
+            and not user.has_group("dealer_base.group_dealer_supervisor")
+            and not user.has_group("project.group_project_manager")
+        ):
+            raise AccessError(
+                self.env._("Only a supervisor can delete tasks: close the task instead.")
+            )
