@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools import normalize_phone, phone_digits
+from ..tools import PHONE_NUMBER_MAX, check_text, normalize_phone, phone_digits
 
 
 class DealerPartnerPhone(models.Model):
@@ -12,6 +12,7 @@ class DealerPartnerPhone(models.Model):
 
     _name = "dealer.partner.phone"
     _description = "Client Phone Number"
+    _inherit = ["dealer.checked.mixin"]
     _order = "partner_id, sequence, id"
     _rec_name = "number"
 
@@ -52,13 +53,27 @@ class DealerPartnerPhone(models.Model):
             line.number_digits = phone_digits(normalized or line.number)
             line.is_valid = bool(normalized)
 
+    def _check_number_vals(self, vals):
+        # On top of the mixin's checks: a phone number is one short line.
+        if vals.get("number"):
+            check_text(
+                self.env,
+                vals["number"],
+                self._fields["number"]._description_string(self.env),
+                max_length=PHONE_NUMBER_MAX,
+            )
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_number_vals(vals)
         lines = super().create(vals_list)
         lines.partner_id._sync_phone_fields()
         return lines
 
     def write(self, vals):
+        self._check_number_vals(vals)
         partners = self.partner_id
         res = super().write(vals)
         (partners | self.partner_id)._sync_phone_fields()

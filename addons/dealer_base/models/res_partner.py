@@ -1,11 +1,22 @@
 from datetime import datetime
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import escape_psql
 
-from ..tools import normalize_phone, phone_digits
+from ..tools import (
+    DATE_MIN,
+    PHONE_NUMBER_MAX,
+    check_limit,
+    check_search,
+    check_search_value,
+    check_text,
+    check_vals,
+    normalize_phone,
+    phone_digits,
+)
 
 # Consents kept with the moment and the user who last changed them.
 CONSENT_FIELDS = (
@@ -18,6 +29,7 @@ CONSENT_FIELDS = (
 EPOCH = datetime(1970, 1, 1)
 # Shorter digit strings match too much to be worth a fragment search.
 PHONE_FRAGMENT_MIN_DIGITS = 5
+CLIENT_SEARCH_OPERATORS = ("ilike", "=", "like", "=ilike")
 
 
 class ResPartner(models.Model):
@@ -69,9 +81,17 @@ class ResPartner(models.Model):
         self.client_search = False
 
     def _search_client_search(self, operator, value):
-        if operator not in ("ilike", "=", "like", "=ilike") or not isinstance(value, str):
-            return expression.FALSE_DOMAIN
-        return self._client_search_domain(value.strip())
+        """Clients matching ``value`` (see ``_client_search_domain``). Empty text
+        matches nobody; an unsupported operator, a value that is not text, control
+        characters or an overlong text are refused with a clear error."""
+        if operator not in CLIENT_SEARCH_OPERATORS:
+            raise UserError(
+                self.env._(
+                    "The client search only finds clients by text (operator %(operator)s).",
+                    operator=operator,
+                )
+            )
+        return self._client_search_domain(check_search(self.env, value, self.env._("Client")))
 
     def _client_text_columns(self):
         """Columns client search matches fragments in: Odoo's own partner search
@@ -145,12 +165,22 @@ class ResPartner(models.Model):
         return queries
 
     @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """Odoo's name search, with its arguments checked: ``name`` must be text and
+        ``limit`` a whole number, or the caller gets a clear error."""
+        check_search_value(self.env, operator, name, self.env._("Client"))
+        check_limit(self.env, limit)
+        return super().name_search(name, args, operator, limit)
+
+    @api.model
     def _search_display_name(self, operator, value):
-        if operator in ("ilike", "like") and isinstance(value, str) and value.strip():
+        check_search_value(self.env, operator, value, self.env._("Client"))
+        text = check_search(self.env, value, self.env._("Client")) if isinstance(value, str) else ""
+        if operator in ("ilike", "like") and text:
             # Odoo's criteria are among ours; OR-ing both domains in one WHERE clause
             # would scan every client. Contacts of a matching company match too, as in
             # Odoo's own partner search.
-            domain = self._client_search_domain(value.strip())
+            domain = self._client_search_domain(text)
             return [("id", "child_of", self._search(domain))]
         return super()._search_display_name(operator, value)
 
@@ -171,7 +201,10 @@ class ResPartner(models.Model):
     def find_by_phone(self, raw):
         """Active clients having the number ``raw`` (any format), best match first:
         individuals before companies, then clients for whom it is the main number,
-        then the most recently contacted. Invalid input gives an empty recordset."""
+        then the most recently contacted. Text that is no valid number gives an
+        empty recordset; a value that is not text is refused with a clear error."""
+        if raw not in (None, False) and not isinstance(raw, str):
+            raise UserError(self.env._("The phone number must be text."))
         normalized = normalize_phone(raw, self._phone_country_code())
         if not normalized:
             return self.browse()
@@ -209,10 +242,51 @@ class ResPartner(models.Model):
                 vals[f"{fname}_user_id"] = self.env.uid
         return vals
 
+    # --- input checks -------------------------------------------------------
+    def _dealer_check_vals(self, vals):
+        """Checks of the values of the fields this addon adds or keeps in sync with
+        its phone list; Odoo's other partner fields are left to Odoo."""
+        own = {name: vals[name] for name in vals if name in self._dealer_checked_fields()}
+        check_vals(self, own)
+        for name in ("phone", "mobile"):
+            if vals.get(name):
+                check_text(
+                    self.env,
+                    vals[name],
+                    self._fields[name]._description_string(self.env),
+                    max_length=PHONE_NUMBER_MAX,
+                )
+        return vals
+
+    @api.model
+    def _dealer_checked_fields(self):
+        return {
+            "birthday",
+            "last_incoming_contact",
+            "last_outgoing_contact",
+            *CONSENT_FIELDS,
+            *(f"{name}_date" for name in CONSENT_FIELDS),
+            *(f"{name}_user_id" for name in CONSENT_FIELDS),
+        }
+
+    @api.constrains("birthday")
+    def _check_birthday(self):
+        today = fields.Date.context_today(self)
+        for partner in self.filtered("birthday"):
+            if not DATE_MIN <= partner.birthday <= today:
+                raise ValidationError(
+                    self.env._(
+                        "The birthday of %(client)s must be between 1900 and today, not %(date)s.",
+                        client=partner.display_name,
+                        date=partner.birthday,
+                    )
+                )
+
     # --- phone / mobile kept in sync with the phone list --------------------
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._dealer_check_vals(vals)
             self._consent_stamp(vals)
             if not vals.get("phone_ids") and not self.env.context.get("dealer_phone_sync"):
                 lines = []
@@ -226,6 +300,7 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._dealer_check_vals(vals)
         self._consent_stamp(vals)
         company_country_changed = "country_id" in vals and bool(
             self.env["res.company"].sudo().search_count([("partner_id", "in", self.ids)], limit=1)

@@ -1,2 +1,13 @@
-from .phone import normalize_phone, phone_digits
-from .validate import check_date, check_id, check_text, check_vals, to_record
+from .phone import PHONE_NUMBER_MAX, normalize_phone, phone_digits
+from .validate import (
+    DATE_MAX,
+    DATE_MIN,
+    check_date,
+    check_id,
+    check_limit,
+    check_search,
+    check_search_value,
+    check_text,
+    check_vals,
+    to_record,
+)

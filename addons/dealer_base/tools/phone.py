@@ -11,8 +11,13 @@ _EXTENSION = re.compile(
     r"(?:\s|^|(?<=\d))(?:доб(?:авочный)?|вн|ext(?:ension)?|x|#|,)\.?\s*\d{1,6}\s*$",
     re.IGNORECASE,
 )
-_NOT_DIGIT = re.compile(r"\D")
+# ASCII digits only: other scripts' digits are no part of how staff write numbers,
+# and phonenumbers would read some of them and not others.
+_NOT_DIGIT = re.compile(r"[^0-9]")
 _RU_DEFAULT = "RU"
+# Longer text is no phone number (a SIP URI with parameters is well below): refused
+# in the phone list, never a match in a search.
+PHONE_NUMBER_MAX = 100
 
 
 def normalize_phone(raw, country_code=_RU_DEFAULT):
@@ -22,9 +27,10 @@ def normalize_phone(raw, country_code=_RU_DEFAULT):
     Numbers written without a country code are read in ``country_code`` (the
     client's or the company's country); Russian trunk prefix ``8`` and a bare ``7``
     are understood whatever that country is, since they are how every Russian
-    number is written locally.
+    number is written locally. Never raises: anything else, including text that
+    is not a string, gives ``False``.
     """
-    if not raw or not isinstance(raw, str):
+    if not raw or not isinstance(raw, str) or len(raw) > PHONE_NUMBER_MAX:
         return False
     text = raw.strip()
     uri = _URI.match(text)
@@ -59,4 +65,4 @@ def normalize_phone(raw, country_code=_RU_DEFAULT):
 
 def phone_digits(raw):
     """Digits of ``raw`` for fragment search ("912 34" -> "91234")."""
-    return _NOT_DIGIT.sub("", raw or "")
+    return _NOT_DIGIT.sub("", raw) if isinstance(raw, str) else ""

@@ -4,6 +4,7 @@ Every public method of the suite that takes arguments from the client runs them
 through these, so that bad input gives a translated error and never a psycopg2 or
 Python traceback."""
 
+import math
 import re
 from datetime import date, datetime
 
@@ -11,11 +12,17 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
 # Control characters other than tab and line breaks: never part of what staff type.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_INLINE = re.compile(r"[\x00-\x1f\x7f]")
+# Lone surrogates (JSON can carry them) cannot be encoded for the database either.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROL_INLINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2100, 12, 31)
 TEXT_MAX = 100_000
+# What a search box takes: longer text is no search but a paste gone wrong.
+SEARCH_MAX = 1000
+# PostgreSQL ``integer`` columns.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+LIKE_OPERATORS = ("like", "ilike", "=like", "=ilike", "not like", "not ilike")
 
 
 def check_text(env, value, label, multiline=False, max_length=TEXT_MAX):
@@ -67,7 +74,8 @@ def check_date(env, value, label):
 def check_vals(model, vals):
     """Refuse, with a clear message, what the database would reject with a
     traceback in ``vals`` for ``model``: control characters in text, dates
-    outside 1900–2100, values of the wrong type for numbers and relations."""
+    outside 1900–2100, values of the wrong type for numbers and relations,
+    integers the column cannot hold, values outside a fixed selection."""
     env = model.env
     for name, value in vals.items():
         field = model._fields.get(name)
@@ -80,11 +88,72 @@ def check_vals(model, vals):
             check_date(env, value, label)
         elif field.type == "many2one":
             check_id(env, value, label)
-        elif field.type in ("integer", "float", "monetary") and (
-            isinstance(value, bool) or not isinstance(value, (int, float))
-        ):
-            raise UserError(env._("%(label)s must be a number.", label=label))
+        elif field.type in ("integer", "float", "monetary"):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+            ):
+                raise UserError(env._("%(label)s must be a number.", label=label))
+            if field.type == "integer" and not INT_MIN <= value <= INT_MAX:
+                raise ValidationError(
+                    env._("%(label)s is out of range: %(value)s.", label=label, value=value)
+                )
+        elif field.type == "selection" and isinstance(field.selection, list):
+            # Only fixed lists: Odoo itself does not check dynamic selections.
+            if not isinstance(value, str) or value not in field.get_values(env):
+                raise UserError(
+                    env._(
+                        "%(label)s: %(value)s is not one of the allowed values.",
+                        label=label,
+                        value=value,
+                    )
+                )
     return vals
+
+
+def check_search(env, value, label, max_length=SEARCH_MAX):
+    """Text typed into a search box, as a single stripped line (``""`` when empty).
+
+    Line breaks and tabs, as pasted from a spreadsheet, become spaces; other
+    control characters, non-text values and text longer than ``max_length`` are
+    refused with a clear error instead of reaching the database."""
+    if value is None or value is False:
+        return ""
+    text = check_text(env, value, label, multiline=True, max_length=max_length)
+    return " ".join(text.split()) if text else ""
+
+
+def check_search_value(env, operator, value, label):
+    """The ``value`` of a search criterion ``(field, operator, value)`` on a field the
+    suite searches itself: text for the ``like`` operators, no control characters
+    in any text (the database refuses NUL with a traceback)."""
+    if operator in LIKE_OPERATORS and value not in (None, False) and not isinstance(value, str):
+        raise UserError(env._("%(label)s must be text.", label=label))
+    for item in value if isinstance(value, (list, tuple)) else [value]:
+        if isinstance(item, str):
+            check_text(env, item, label, multiline=True, max_length=SEARCH_MAX)
+    return value
+
+
+def check_limit(env, limit, maximum=None):
+    """A ``limit`` argument: ``None``/``False`` (no limit) or a positive integer, at
+    most ``maximum`` when given."""
+    if limit is None or limit is False:
+        return limit
+    if (
+        isinstance(limit, bool)
+        or not isinstance(limit, int)
+        or limit < 0
+        or (maximum is not None and limit > maximum)
+    ):
+        raise UserError(
+            env._(
+                "The number of results must be a whole number between 0 and %(max)s.",
+                max=maximum or INT_MAX,
+            )
+        )
+    return limit
 
 
 def check_id(env, value, label):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
+from odoo.addons.dealer_base.tools import check_id, check_limit, check_search
 
 LOOKUP_LIMIT = 8
+LOOKUP_LIMIT_MAX = 50
 
 
 class ResPartner(models.Model):
@@ -21,8 +23,12 @@ class ResPartner(models.Model):
     @api.model
     def dealer_lookup(self, text, limit=LOOKUP_LIMIT):
         """Clients matching what an operator types on the registration screen (phone,
-        name, e-mail, VIN or plate), with their cars and open tasks."""
-        text = (text or "").strip()
+        name, e-mail, VIN or plate), with their cars and open tasks. Text shorter
+        than 3 characters finds nothing; a value that is not text, control
+        characters, or a ``limit`` that is not a whole number up to 50 (no limit:
+        8), are refused with a clear error."""
+        text = check_search(self.env, text, self.env._("Search text"))
+        limit = check_limit(self.env, limit, LOOKUP_LIMIT_MAX) or LOOKUP_LIMIT
         if len(text) < 3:
             return []
         partners = self.find_by_phone(text)
@@ -35,6 +41,9 @@ class ResPartner(models.Model):
 
     @api.model
     def dealer_lookup_card(self, partner_id):
+        """The card of the client ``partner_id`` (a record id), as a one-element
+        list; empty when the client no longer exists."""
+        partner_id = check_id(self.env, partner_id, self.env._("Client"))
         return self.browse(partner_id).exists()._dealer_client_cards()
 
     def _dealer_client_cards(self):

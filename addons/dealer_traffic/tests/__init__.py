@@ -5,4 +5,6 @@ from . import test_auto_ignore
 from . import test_traffic_access
 from . import test_traffic_reports
 from . import test_registration_helpers
+from . import test_lookup_input
 from . import test_ui
+from . import test_access_matrix

@@ -1,9 +1,17 @@
 from odoo import api, fields, models
+from odoo.addons.dealer_base.tools import (
+    check_limit,
+    check_search,
+    check_search_value,
+    check_text,
+    check_vals,
+)
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import normalize_plate, normalize_vin, vin_error
+from .dealer_vehicle_odometer import check_mileage
 
 # Domain of a many2one offering the vehicles of the record's ``partner_id``.
 PARTNER_VEHICLES_DOMAIN = (
@@ -12,6 +20,12 @@ PARTNER_VEHICLES_DOMAIN = (
 )
 # Shorter fragments match too many vehicles to be useful in a search box.
 FRAGMENT_MIN_LENGTH = 3
+# A VIN with generous spacing is well below; longer input is a paste gone wrong.
+VIN_RAW_MAX = 40
+PLATE_RAW_MAX = 25
+# Letters and digits of a plate: Russian ones have 8 or 9, foreign ones 4 to 12.
+PLATE_MIN_LENGTH, PLATE_MAX_LENGTH = 4, 12
+YEAR_MIN = 1900
 
 
 class DealerVehicle(models.Model):
@@ -20,7 +34,7 @@ class DealerVehicle(models.Model):
 
     _name = "dealer.vehicle"
     _description = "Client Vehicle"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dealer.checked.mixin"]
     _order = "name, id"
     _check_company_auto = True
 
@@ -138,15 +152,30 @@ class DealerVehicle(models.Model):
     # --- normalization and checks ---------------------------------------------
     @api.model
     def _normalize_vals(self, vals):
-        if vals.get("vin"):
-            vals["vin"] = normalize_vin(vals["vin"])
-        if vals.get("license_plate"):
-            vals["license_plate"] = " ".join(vals["license_plate"].split()).upper()
+        """``vals`` checked as typed (control characters, types, lengths), then with
+        the VIN and plate in their stored form. A VIN typed but made of nothing
+        but separators is refused rather than silently dropped. Returns a new dict:
+        the caller's ``vals`` are left as they were."""
+        # Checked before normalization, which would strip control characters unseen.
+        check_vals(self, vals)
+        vals = dict(vals)
+        if "mileage" in vals:
+            check_mileage(self.env, vals["mileage"])
+        if "vin" in vals:
+            raw = check_text(self.env, vals["vin"], self.env._("VIN"), max_length=VIN_RAW_MAX)
+            typed = (raw or "").strip()
+            # Blank is no VIN: stored as NULL (not ""), as the unique index expects.
+            vals["vin"] = normalize_vin(typed)
+            if typed and not vals["vin"]:
+                raise ValidationError(self._vin_messages()["alphabet"] % {"vin": typed})
+        if "license_plate" in vals:
+            label = self._fields["license_plate"]._description_string(self.env)
+            raw = check_text(self.env, vals["license_plate"], label, max_length=PLATE_RAW_MAX)
+            vals["license_plate"] = " ".join((raw or "").split()).upper() or False
         return vals
 
-    @api.constrains("vin")
-    def _check_vin(self):
-        messages = {
+    def _vin_messages(self):
+        return {
             "length": self.env._("The VIN %(vin)s must have 17 characters, it has %(count)s."),
             "alphabet": self.env._(
                 "The VIN %(vin)s may only contain digits and Latin letters except I, O and Q."
@@ -155,6 +184,10 @@ class DealerVehicle(models.Model):
                 "The VIN %(vin)s is North American and its check digit (9th character) is wrong."
             ),
         }
+
+    @api.constrains("vin")
+    def _check_vin(self):
+        messages = self._vin_messages()
         for vehicle in self.filtered("vin"):
             error = vin_error(vehicle.vin)
             if error:
@@ -162,10 +195,41 @@ class DealerVehicle(models.Model):
                     messages[error] % {"vin": vehicle.vin, "count": len(vehicle.vin)}
                 )
 
+    @api.constrains("license_plate")
+    def _check_license_plate(self):
+        for vehicle in self.filtered("license_plate"):
+            length = len(vehicle.plate_normalized or "")
+            if not PLATE_MIN_LENGTH <= length <= PLATE_MAX_LENGTH:
+                raise ValidationError(
+                    self.env._(
+                        "The plate %(plate)s must have %(min)s to %(max)s letters and digits, "
+                        "it has %(count)s.",
+                        plate=vehicle.license_plate,
+                        min=PLATE_MIN_LENGTH,
+                        max=PLATE_MAX_LENGTH,
+                        count=length,
+                    )
+                )
+
+    @api.constrains("year")
+    def _check_year(self):
+        last = fields.Date.context_today(self).year + 1
+        for vehicle in self.filtered("year"):
+            if not YEAR_MIN <= vehicle.year <= last:
+                raise ValidationError(
+                    self.env._(
+                        "The model year must be between %(min)s and %(max)s, not %(year)s.",
+                        min=YEAR_MIN,
+                        max=last,
+                        year=vehicle.year,
+                    )
+                )
+
     def _check_unique_identifiers(self, vals_list):
         """Refuse a VIN or an active plate already registered in the company, naming
-        the vehicle and its owner. Runs before the database's unique indexes, which
-        only guard against concurrent registrations."""
+        the vehicle and its owner when the user may read them. Runs before the
+        database's unique indexes, which only guard against concurrent
+        registrations."""
         # sudo: the duplicate may belong to a client this user cannot see, and
         # registering the same car twice must be refused all the same.
         Vehicle = self.sudo().with_context(active_test=False)
@@ -190,16 +254,34 @@ class DealerVehicle(models.Model):
                     [*domain, ("company_id", "=", company_id), ("id", "!=", record.id)], limit=1
                 )
                 if twin:
-                    raise ValidationError(
-                        self.env._(
-                            "The %(label)s %(value)s is already registered: %(vehicle)s, "
-                            "owner %(owner)s.",
-                            label=label,
-                            value=value,
-                            vehicle=twin.name,
-                            owner=twin.owner_id.name or self.env._("not set"),
-                        )
-                    )
+                    raise ValidationError(self._duplicate_message(twin, label, value))
+
+    def _duplicate_message(self, twin, label, value):
+        """What to say about ``twin``, found with sudo: the vehicle and its owner
+        are named only to a user who may read them; others learn no more than that
+        the car is registered in a branch they do not see."""
+        vehicle = twin.with_env(self.env)
+        owner = twin.owner_id.with_env(self.env)
+        if not vehicle.has_access("read"):
+            return self.env._(
+                "The %(label)s %(value)s is already registered in another branch.",
+                label=label,
+                value=value,
+            )
+        if owner and not owner.has_access("read"):
+            return self.env._(
+                "The %(label)s %(value)s is already registered: %(vehicle)s.",
+                label=label,
+                value=value,
+                vehicle=twin.name,
+            )
+        return self.env._(
+            "The %(label)s %(value)s is already registered: %(vehicle)s, owner %(owner)s.",
+            label=label,
+            value=value,
+            vehicle=twin.name,
+            owner=twin.owner_id.name or self.env._("not set"),
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -210,12 +292,12 @@ class DealerVehicle(models.Model):
         return vehicles
 
     def write(self, vals):
+        vals = self._normalize_vals(vals)
         owner_changed = "owner_id" in vals and self.filtered(
             lambda v: v.owner_id.id != vals["owner_id"]
         )
         if owner_changed:
             owner_changed._close_ownership()
-        vals = self._normalize_vals(vals)
         if {"vin", "license_plate", "company_id", "active"} & set(vals):
             self._check_unique_identifiers([(vehicle, vals) for vehicle in self])
         res = super().write(vals)
@@ -254,10 +336,25 @@ class DealerVehicle(models.Model):
         return ["|", ("vin", "like", vin), ("plate_normalized", "like", plate)]
 
     @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """Odoo's name search, with its arguments checked: ``name`` must be text and
+        ``limit`` a whole number, or the caller gets a clear error."""
+        check_search_value(self.env, operator, name, self.env._("Vehicle"))
+        check_limit(self.env, limit)
+        return super().name_search(name, args, operator, limit)
+
+    @api.model
     def _search_display_name(self, operator, value):
+        """Name, VIN or plate fragment. Text with control characters, overlong
+        text or a value that is not text for a ``like`` search is refused with a
+        clear error."""
+        check_search_value(self.env, operator, value, self.env._("Vehicle"))
         domain = super()._search_display_name(operator, value)
-        if operator in ("ilike", "like", "=ilike") and isinstance(value, str) and value.strip():
-            domain = expression.OR([domain, self._vehicle_search_domain(value)])
+        text = (
+            check_search(self.env, value, self.env._("Vehicle")) if isinstance(value, str) else ""
+        )
+        if operator in ("ilike", "like", "=ilike") and text:
+            domain = expression.OR([domain, self._vehicle_search_domain(text)])
         return domain
 
     def action_view_tasks(self):

@@ -2,3 +2,5 @@ from . import test_vehicle_formats
 from . import test_vehicle
 from . import test_access
 from . import test_ui
+from . import test_input_validation
+from . import test_normalizers_property

@@ -5,7 +5,7 @@ import re
 # Letters of Russian plates that look the same in Latin; plates are compared in Cyrillic.
 _LATIN_TO_CYRILLIC = str.maketrans("ABEKMHOPCTYX", "АВЕКМНОРСТУХ")
 _NOT_ALNUM = re.compile(r"[\W_]+")
-_VIN_ALPHABET = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+_VIN_CHARS = re.compile(r"[A-HJ-NPR-Z0-9]*")
 _VIN_VALUES = dict(
     zip(
         "ABCDEFGHJKLMNPRSTUVWXYZ",
@@ -22,18 +22,22 @@ _NORTH_AMERICA = "12345"
 def normalize_plate(raw):
     """Canonical plate for comparison: upper-case Cyrillic, no spaces or dashes.
 
-    ``"a 123 вс 77"``, ``"А123ВС77"`` and ``"A123BC-77"`` all give ``"А123ВС77"``.
+    ``"a 123 вс 77"``, ``"А123ВС77"`` and ``"A123BC-77"`` all give ``"А123ВС77"``;
+    ``False`` when nothing is left, or ``raw`` is not text.
     """
-    if not raw:
+    if not raw or not isinstance(raw, str):
         return False
-    return _NOT_ALNUM.sub("", raw).upper().translate(_LATIN_TO_CYRILLIC) or False
+    # Upper case first: it can bring in combining marks ("ǰ" -> "J̌"), stripped too.
+    return _NOT_ALNUM.sub("", raw.upper()).translate(_LATIN_TO_CYRILLIC) or False
 
 
 def normalize_vin(raw):
-    """VIN as stored: upper case, without spaces or dashes."""
-    if not raw:
+    """VIN as stored: upper case, without spaces or dashes; ``False`` when nothing
+    is left, or ``raw`` is not text. Whether it is a valid VIN is ``vin_error``'s
+    business."""
+    if not raw or not isinstance(raw, str):
         return False
-    return _NOT_ALNUM.sub("", raw).upper() or False
+    return _NOT_ALNUM.sub("", raw.upper()) or False
 
 
 def _check_digit(vin):
@@ -48,12 +52,13 @@ def _check_digit(vin):
 def vin_error(vin):
     """Why ``vin`` (normalized) is not a valid VIN, or ``None``.
 
-    Returns ``"length"``, ``"alphabet"`` or ``"check_digit"``.
+    Returns ``"alphabet"`` (also for a value that is not text), ``"length"`` or
+    ``"check_digit"``; junk characters are named before a wrong length.
     """
+    if not isinstance(vin, str) or not _VIN_CHARS.fullmatch(vin):
+        return "alphabet"
     if len(vin) != 17:
         return "length"
-    if not _VIN_ALPHABET.match(vin):
-        return "alphabet"
     if vin[0] in _NORTH_AMERICA and vin[8] != _check_digit(vin):
         return "check_digit"
     return None
