@@ -75,10 +75,14 @@ class Session:
     def __init__(self, url, login, password):
         self.url = url
         self.http = requests.Session()
-        self.uid = self.rpc(
+        info = self.rpc(
             "/web/session/authenticate",
             {"db": os.environ["DEALER_TEST_DB"], "login": login, "password": password},
-        )["uid"]
+        )
+        self.uid = info["uid"]
+        # Sent with every call, as the web client does: the user's language and
+        # time zone.
+        self.context = info["user_context"]
 
     def rpc(self, path, params):
         response = self.http.post(
@@ -95,7 +99,12 @@ class Session:
     def call(self, model, method, *args, **kwargs):
         return self.rpc(
             "/web/dataset/call_kw",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            {
+                "model": model,
+                "method": method,
+                "args": list(args),
+                "kwargs": {"context": self.context, **kwargs},
+            },
         )
 
 

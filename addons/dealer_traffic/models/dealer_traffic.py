@@ -577,7 +577,7 @@ class DealerTraffic(models.Model):
         the second waits, then sees who won (Odoo retries its serialization error)."""
         self.flush_recordset()
         self.env.cr.execute(
-            SQL("SELECT id FROM dealer_traffic WHERE id IN %s FOR UPDATE", tuple(self.ids))
+            SQL("SELECT id FROM dealer_traffic WHERE id = ANY(%s) FOR UPDATE", self.ids)
         )
         self.invalidate_recordset()
 
