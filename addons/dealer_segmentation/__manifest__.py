@@ -1,0 +1,35 @@
+{
+    "name": "Dealership: Client Segmentation",
+    "summary": "CRM status of each client per direction with decay and history, "
+    "ABC categories by amount, count, recency and average check",
+    "version": "18.0.1.0.0",
+    "category": "Dealership",
+    "author": "Dealer CRM",
+    "website": "https://github.com/dealer-crm/dealer-crm",
+    "license": "LGPL-3",
+    "depends": ["dealer_traffic"],
+    "data": [
+        "security/dealer_segmentation_security.xml",
+        "security/ir.model.access.csv",
+        "data/dealer_crm_status_data.xml",
+        "data/dealer_segmentation_data.xml",
+        "views/dealer_crm_status_views.xml",
+        "views/dealer_segmentation_config_views.xml",
+        "views/dealer_partner_status_views.xml",
+        "views/res_partner_views.xml",
+        "views/dealer_traffic_views.xml",
+        "views/project_task_views.xml",
+        "wizard/dealer_partner_inactive_wizard_views.xml",
+        "report/dealer_segmentation_distribution_report_views.xml",
+        "report/dealer_segmentation_dynamics_report_views.xml",
+        "report/dealer_segmentation_flow_report_views.xml",
+        "views/dealer_segmentation_menus.xml",
+    ],
+    "demo": ["demo/dealer_segmentation_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "dealer_segmentation/static/src/components/**/*",
+        ],
+        "web.assets_tests": ["dealer_segmentation/static/src/tests/tours/*.js"],
+    },
+}

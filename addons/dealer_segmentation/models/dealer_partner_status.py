@@ -1,0 +1,749 @@
+from datetime import datetime, timedelta
+
+import pytz
+
+import odoo
+from odoo import api, fields, models
+from odoo.addons.dealer_base.tools import check_text, to_record
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .dealer_segmentation_range import CYRILLIC
+
+RECOMPUTE_BATCH = 5000
+CLOSED_TASK_STATES = ("1_done", "1_canceled")
+# What the segmentation engine owns: only it (and the inactive actions) write these.
+ENGINE_FIELDS = frozenset(
+    {
+        "status_id",
+        "date_status",
+        "amount_range_id",
+        "count_range_id",
+        "recency_range_id",
+        "avg_check_range_id",
+        "code",
+        "doc_amount",
+        "doc_count",
+        "last_doc_date",
+        "doc_count_total",
+        "last_traffic_date",
+        "avg_check_ratio",
+        "is_inactive",
+        "inactive_reason",
+        "inactive_user_id",
+        "inactive_date",
+    }
+)
+# Marks writes made by the engine and the actions; an object no RPC caller can send.
+_ENGINE = object()
+HISTORY_REASONS = [("rule", "Rule"), ("user", "User")]
+
+
+class DealerPartnerStatus(models.Model):
+    """The CRM status and ABC categories of a client in one direction.
+
+    Rows are written set-based by ``_recompute_sql``, both by the nightly run and
+    when an event (traffic registered, task opened or done) moves a client."""
+
+    _name = "dealer.partner.status"
+    _description = "Client CRM Status"
+    _inherit = ["dealer.checked.mixin"]
+    _order = "partner_id, direction_sequence, direction_id"
+    _rec_name = "status_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, ondelete="cascade", index=True
+    )
+    direction_id = fields.Many2one(
+        "dealer.direction", required=True, ondelete="cascade", index=True
+    )
+    direction_sequence = fields.Integer(related="direction_id.sequence", store=True)
+    company_id = fields.Many2one(related="partner_id.company_id", string="Branch", store=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Personal Manager",
+        domain="[('share', '=', False)]",
+        help="Who owns the client in this direction.",
+    )
+    status_id = fields.Many2one("dealer.crm.status", string="CRM Status", readonly=True, index=True)
+    status_name = fields.Char(compute="_compute_status_name", string="Status")
+    status_color = fields.Integer(related="status_id.color", string="Colour")
+    date_status = fields.Date(string="Status Date", readonly=True)
+    amount_range_id = fields.Many2one(
+        "dealer.segmentation.range", string="Amount Category", readonly=True
+    )
+    count_range_id = fields.Many2one(
+        "dealer.segmentation.range", string="Count Category", readonly=True
+    )
+    recency_range_id = fields.Many2one(
+        "dealer.segmentation.range", string="Recency Category", readonly=True
+    )
+    avg_check_range_id = fields.Many2one(
+        "dealer.segmentation.range", string="Average Check Category", readonly=True
+    )
+    code = fields.Char(
+        readonly=True,
+        help="The four categories in the order amount, count, recency, average check.",
+    )
+    doc_amount = fields.Float(string="Amount in Window", digits=(16, 2), readonly=True)
+    doc_count = fields.Integer(string="Documents in Window", readonly=True)
+    last_doc_date = fields.Date(string="Last Document", readonly=True)
+    doc_count_total = fields.Integer(
+        string="Documents Ever",
+        readonly=True,
+        help="Every document of the client, in or out of the window.",
+    )
+    last_traffic_date = fields.Date(string="Last Registered Contact", readonly=True)
+    avg_check_ratio = fields.Float(string="Average Check Ratio", digits=(16, 4), readonly=True)
+    is_inactive = fields.Boolean(string="Marked Inactive", readonly=True)
+    inactive_reason = fields.Text(readonly=True)
+    inactive_user_id = fields.Many2one("res.users", string="Set Inactive By", readonly=True)
+    inactive_date = fields.Datetime(string="Set Inactive On", readonly=True)
+    history_ids = fields.One2many("dealer.partner.status.history", "partner_status_id")
+
+    _sql_constraints = [
+        (
+            "partner_direction_unique",
+            "UNIQUE(partner_id, direction_id)",
+            "The client already has a status in this direction.",
+        ),
+    ]
+
+    @api.depends("status_id", "code")
+    def _compute_status_name(self):
+        for row in self:
+            row.status_name = row.status_id.name or self.env._("Not set")
+
+    @api.depends("status_id", "code", "direction_id")
+    def _compute_display_name(self):
+        for row in self:
+            parts = [row.status_id.name or self.env._("Not set"), row.code or ""]
+            row.display_name = " ".join(part for part in parts if part)
+
+    @api.model
+    def _rows_for(self, keys):
+        """The status rows of ``keys`` (client id, direction id) the user may read."""
+        keys = {key for key in keys if all(key)}
+        if not keys:
+            return {}
+        rows = self.search(
+            [
+                ("partner_id", "in", list({key[0] for key in keys})),
+                ("direction_id", "in", list({key[1] for key in keys})),
+            ]
+        )
+        return {(row.partner_id.id, row.direction_id.id): row for row in rows}
+
+    # --- create and write: the engine's fields are the engine's ------------------------
+    def _engine(self):
+        return self.with_context(dealer_segmentation=_ENGINE)
+
+    def _in_engine(self):
+        return self.env.context.get("dealer_segmentation") is _ENGINE or self.env.su
+
+    def _refuse_engine_fields(self, names):
+        labels = sorted(self._fields[name]._description_string(self.env) for name in names)
+        raise UserError(
+            self.env._(
+                "%(fields)s of a client's CRM status are calculated, not edited directly.",
+                fields=", ".join(labels),
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._in_engine():
+            forged = set().union(*(set(vals) & ENGINE_FIELDS for vals in vals_list))
+            if forged:
+                self._refuse_engine_fields(forged)
+        rows = super().create(vals_list)
+        if not self._in_engine():
+            rows._recompute_partners(rows.partner_id, rows.direction_id)
+        return rows
+
+    def write(self, vals):
+        if not self._in_engine():
+            forged = set(vals) & (ENGINE_FIELDS | {"partner_id", "direction_id"})
+            if forged:
+                self._refuse_engine_fields(forged)
+        return super().write(vals)
+
+    # --- «Не активен», by hand ------------------------------------------------------------
+    def _check_consultant(self):
+        if not (self.env.su or self.env.user.has_group("dealer_base.group_dealer_consultant")):
+            raise AccessError(
+                self.env._("Only consultants and supervisors can change a client's CRM status.")
+            )
+
+    @api.model
+    def _set_inactive(self, partner, direction, reason):
+        """Mark ``partner`` «Не активен» in ``direction`` for ``reason``: the rules keep
+        it so until a person clears it."""
+        self._check_consultant()
+        partner = to_record(self.env, "res.partner", partner, self.env._("Client"))
+        direction = to_record(self.env, "dealer.direction", direction, self.env._("Direction"))
+        reason = check_text(self.env, reason, self.env._("Reason"), multiline=True)
+        if not reason or not reason.strip():
+            raise UserError(self.env._("Give the reason why the client is inactive."))
+        inactive = self.env.ref("dealer_segmentation.status_inactive")
+        row = self.search([("partner_id", "=", partner.id), ("direction_id", "=", direction.id)])
+        if not row:
+            row = self._engine().create({"partner_id": partner.id, "direction_id": direction.id})
+        previous = row.status_id
+        today = row._today(company=partner.company_id or None)
+        row._engine().write(
+            {
+                "is_inactive": True,
+                "inactive_reason": reason,
+                "inactive_user_id": self.env.uid,
+                "inactive_date": fields.Datetime.now(),
+                "status_id": inactive.id,
+                "date_status": today if previous != inactive else row.date_status,
+            }
+        )
+        if previous != inactive:
+            self.env["dealer.partner.status.history"]._engine().create(
+                {
+                    "partner_status_id": row.id,
+                    "partner_id": partner.id,
+                    "direction_id": direction.id,
+                    "old_status_id": previous.id,
+                    "new_status_id": inactive.id,
+                    "date": today,
+                    "reason": "user",
+                    "user_id": self.env.uid,
+                    "note": reason,
+                }
+            )
+        # The categories are still computed for an inactive client.
+        self._recompute_partners(partner, direction)
+        return row
+
+    def action_clear_inactive(self):
+        """A person clears «Не активен»: the rules set the status again at once."""
+        self._check_consultant()
+        rows = self.filtered("is_inactive")
+        if not rows:
+            return True
+        rows._engine().write(
+            {
+                "is_inactive": False,
+                "inactive_reason": False,
+                "inactive_user_id": False,
+                "inactive_date": False,
+            }
+        )
+        self._recompute_partners(rows.partner_id, rows.direction_id, reason="user")
+        return True
+
+    def action_open_inactive_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark Client Inactive"),
+            "res_model": "dealer.partner.inactive.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_direction_id": self.direction_id.id,
+            },
+        }
+
+    def action_view_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("CRM Status History"),
+            "res_model": "dealer.partner.status.history",
+            "view_mode": "list,form",
+            "domain": [("partner_status_id", "=", self.id)],
+        }
+
+    # --- the engine ---------------------------------------------------------------------
+    @api.model
+    def _today(self, now=None, company=None):
+        """Today in the time zone of ``company`` (a branch; the client's, when judging
+        a client), see ``_branch_tz``."""
+        now = now or fields.Datetime.now()
+        tz = pytz.timezone(self._branch_tz(company))
+        return pytz.utc.localize(now).astimezone(tz).date()
+
+    @api.model
+    def _branch_tz(self, company=None):
+        """A branch's time zone: its own (its partner's), else its group's main
+        company's, else the database's main company's, else UTC. Never the user's
+        nor the user's current company's: a client's status must not depend on who
+        looks at it or runs the calculation."""
+        main = self.env.ref("base.main_company", raise_if_not_found=False)
+        company = company or main or self.env.company
+        # sudo: only the time zone is read, of any branch a client may belong to.
+        for candidate in (company.sudo(), company.sudo().root_id, main and main.sudo()):
+            tz = candidate and candidate.partner_id.tz
+            if tz in pytz.all_timezones_set:
+                return tz
+        return "UTC"
+
+    @api.model
+    def _default_tz(self):
+        """The time zone of clients without a branch: the main company's."""
+        return self._branch_tz()
+
+    @api.model
+    def _recompute_partners(self, partners, directions=None, now=None, reason="rule"):
+        """Recompute the statuses and categories of ``partners`` in ``directions``
+        (every active direction when None), at once: the event path. The same SQL as
+        the nightly run, restricted to these clients, in the caller's transaction."""
+        partner_ids = [pid for pid in set(partners.ids) if pid]
+        if not partner_ids:
+            return 0
+        directions = self._segment_directions(directions)
+        if not directions:
+            return 0
+        now = now or fields.Datetime.now()
+        averages = self._direction_averages(directions, now, stored=True)
+        return self._recompute_sql(partner_ids, directions, averages, now, reason)
+
+    @api.model
+    def _cron_recompute(self, batch_size=RECOMPUTE_BATCH, now=None):
+        """The nightly run: decay first (quick, so that the morning's statuses are
+        right even if the long pass is cut short), then the direction averages and
+        every client in batches of ``batch_size``, each batch committed (except
+        under tests) so that a crash keeps what was done; a re-run writes only what
+        still differs."""
+        self._apply_decay(batch_size=batch_size, now=now, commit=True)
+        return self._recompute_all(batch_size=batch_size, now=now, commit=True)
+
+    @api.model
+    def _apply_decay(self, batch_size=RECOMPUTE_BATCH, now=None, commit=False):
+        """Move on the clients whose status has run out with the days alone: a
+        «Реальный» whose last document, or a «Потенциальный» whose last contact, is
+        now older than the status's days. Only those clients are recomputed (with
+        last night's direction averages), so this costs what the decayed rows cost,
+        not the whole base. Returns the rows written."""
+        now = now or fields.Datetime.now()
+        directions = self._segment_directions(None)
+        statuses = self._status_ids()
+        if not directions or not (statuses["real"] or statuses["potential"]):
+            return 0
+        by_id = (
+            self.env["dealer.crm.status"]
+            .browse([statuses["real"] or 0, statuses["potential"] or 0])
+            .exists()
+        )
+        real = by_id.filtered(lambda status: status.code == "real")
+        potential = by_id.filtered(lambda status: status.code == "potential")
+        dirs = SQL(", ").join(
+            SQL(
+                "(%s::int4, %s::int4, %s::int4)",
+                direction.id,
+                real._days_for(direction) if real else None,
+                potential._days_for(direction) if potential else None,
+            )
+            for direction in directions
+        )
+        # A day of margin for the branches' time zones: the recompute decides exactly.
+        today = self._today(now) + timedelta(days=1)
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH dirs(direction_id, real_days, potential_days) AS (VALUES %(dirs)s)
+                SELECT DISTINCT s.partner_id
+                  FROM dealer_partner_status s
+                  JOIN dirs ON dirs.direction_id = s.direction_id
+                 WHERE NOT s.is_inactive
+                   AND ((s.status_id = %(real)s
+                         AND s.last_doc_date < %(today)s::date - dirs.real_days)
+                     OR (s.status_id = %(potential)s
+                         AND s.last_traffic_date < %(today)s::date - dirs.potential_days))
+                 ORDER BY s.partner_id
+                """,
+                dirs=dirs,
+                real=statuses["real"],
+                potential=statuses["potential"],
+                today=today,
+            )
+        )
+        partner_ids = [row[0] for row in self.env.cr.fetchall()]
+        if not partner_ids:
+            return 0
+        averages = self._direction_averages(directions, now, stored=True)
+        total = 0
+        for start in range(0, len(partner_ids), batch_size):
+            batch = partner_ids[start : start + batch_size]
+            total += self._recompute_sql(batch, directions, averages, now, "rule")
+            self._commit(commit)
+        return total
+
+    @api.model
+    def _recompute_all(self, batch_size=RECOMPUTE_BATCH, now=None, commit=False):
+        """Every client in every active direction, committing per batch when
+        ``commit`` (the nightly run; not when loading data, e.g. the demo)."""
+        now = now or fields.Datetime.now()
+        directions = self._segment_directions(None)
+        if not directions:
+            return 0
+        averages = self._direction_averages(directions, now, stored=False)
+        # sudo: the figures are the direction's, stored for the event path and shown
+        # to staff; the nightly user need not administer directions.
+        for direction in directions.sudo():
+            direction.write(
+                {"crm_average_check": averages.get(direction.id) or 0.0, "crm_computed_at": now}
+            )
+        self._commit(commit)
+        last_id, total = 0, 0
+        while True:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM res_partner WHERE id > %s ORDER BY id LIMIT %s",
+                    last_id,
+                    batch_size,
+                )
+            )
+            partner_ids = [row[0] for row in self.env.cr.fetchall()]
+            if not partner_ids:
+                break
+            last_id = partner_ids[-1]
+            total += self._recompute_sql(partner_ids, directions, averages, now, "rule")
+            self._commit(commit)
+        return total
+
+    def _commit(self, commit=True):
+        # Commit each batch so a crash keeps the work done; tests own their cursor.
+        if commit and not odoo.modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _segment_directions(self, directions):
+        model = self.env["dealer.direction"]
+        if directions is None:
+            # A handful of records: every active direction is judged.
+            return model.search([])  # pylint: disable=no-search-all
+        return directions.filtered("active")
+
+    def _status_ids(self):
+        """The ids of the five statuses by code (None for an archived one, whose rule
+        is then skipped)."""
+        statuses = self.env["dealer.crm.status"].search([])  # pylint: disable=no-search-all
+        ids = dict.fromkeys(("potential", "in_work", "real", "lost", "inactive"))
+        ids.update({status.code: status.id for status in statuses})
+        return ids
+
+    def _documents_sql(self, directions, partner_ids=None):
+        """All active sources of ``directions`` as one UNION ALL of
+        ``(direction_id, partner_id, amount, doc_date, is_utc)``."""
+        selects = []
+        for source in directions.crm_source_ids:
+            select = source._documents_sql(partner_ids)
+            if select is not None:
+                selects.append(SQL("(%s)", select))
+        if not selects:
+            return SQL(
+                "SELECT NULL::int4 AS direction_id, NULL::int4 AS partner_id, "
+                "NULL::numeric AS amount, NULL::timestamp AS doc_date, FALSE AS is_utc "
+                "WHERE FALSE"
+            )
+        return SQL(" UNION ALL ").join(selects)
+
+    def _flush_sources(self, directions):
+        for source in directions.crm_source_ids:
+            if source.model_name in self.env:
+                self.env[source.model_name].flush_model()
+        self.env["project.task"].flush_model()
+        self.env["dealer.traffic"].flush_model(["partner_id", "direction_id", "state", "date"])
+        self.flush_model()
+
+    @api.model
+    def _direction_averages(self, directions, now, stored):
+        """The average document (total / count) of each direction over its window
+        ending today. The event path (``stored``) reuses last night's figure and
+        computes only the missing ones."""
+        result = {}
+        if stored:
+            result = {d.id: d.crm_average_check for d in directions if d.crm_computed_at}
+        missing = directions.filtered(lambda d: d.id not in result)
+        if not missing:
+            return result
+        self._flush_sources(missing)
+        today = self._today(now)
+        windows = SQL(", ").join(
+            SQL("(%s::int4, %s::int4)", d.id, d.crm_window_months) for d in missing
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH docs AS (%(docs)s),
+                     win(direction_id, months) AS (VALUES %(windows)s),
+                     dated AS (
+                        SELECT docs.direction_id, docs.amount,
+                               CASE WHEN docs.is_utc
+                                    THEN (docs.doc_date AT TIME ZONE 'UTC'
+                                                        AT TIME ZONE %(tz)s)::date
+                                    ELSE docs.doc_date::date END AS day
+                          FROM docs)
+                SELECT dated.direction_id, SUM(dated.amount) / COUNT(*)
+                  FROM dated
+                  JOIN win ON win.direction_id = dated.direction_id
+                 WHERE dated.day >= (%(today)s::date - make_interval(months => win.months))::date
+                   AND dated.day <= %(today)s::date
+                 GROUP BY dated.direction_id
+                """,
+                docs=self._documents_sql(missing),
+                windows=windows,
+                tz=self._default_tz(),
+                today=today,
+            )
+        )
+        computed = {row[0]: float(row[1] or 0.0) for row in self.env.cr.fetchall()}
+        result.update({d.id: computed.get(d.id, 0.0) for d in missing})
+        return result
+
+    def _recompute_sql(self, partner_ids, directions, averages, now, reason):
+        """Compute status, categories and code of ``partner_ids`` × ``directions`` in one
+        statement, upsert them, and log the status changes in the history: set-based,
+        for the nightly batches and the events alike. Returns the rows written."""
+        self._flush_sources(directions)
+        self.env["dealer.segmentation.range"].flush_model()
+        self.env["dealer.crm.status"].flush_model()
+        statuses = self._status_ids()
+        status_model = self.env["dealer.crm.status"]
+        by_code = {status.code: status for status in status_model.search([])}
+        dirs = SQL(", ").join(
+            SQL(
+                "(%s::int4, %s::int4, %s::int4, %s::int4, %s::numeric, %s::int4)",
+                direction.id,
+                by_code["potential"]._days_for(direction) if "potential" in by_code else None,
+                by_code["real"]._days_for(direction) if "real" in by_code else None,
+                direction.crm_window_months,
+                averages.get(direction.id) or 0.0,
+                direction.project_id.id or None,
+            )
+            for direction in directions
+        )
+        now_ts = now if isinstance(now, datetime) else fields.Datetime.to_datetime(now)
+        query = SQL(
+            """
+            WITH dirs(direction_id, potential_days, real_days, months, avg_check, project_id)
+                 AS (VALUES %(dirs)s),
+            parts AS (
+                SELECT rp.id AS partner_id,
+                       COALESCE(NULLIF(cp.tz, ''), %(tz)s) AS tz
+                  FROM res_partner rp
+                  LEFT JOIN res_company rc ON rc.id = rp.company_id
+                  LEFT JOIN res_partner cp ON cp.id = rc.partner_id
+                 WHERE rp.id = ANY(%(partners)s)
+            ),
+            pd AS (
+                SELECT parts.partner_id, parts.tz, dirs.*, t.today,
+                       (t.today - make_interval(months => dirs.months))::date AS win_start
+                  FROM parts
+                 CROSS JOIN dirs
+                 CROSS JOIN LATERAL (
+                       SELECT ((%(now)s::timestamp AT TIME ZONE 'UTC')
+                                AT TIME ZONE parts.tz)::date AS today) t
+            ),
+            docs AS (%(docs)s),
+            doc_agg AS (
+                SELECT pd.partner_id, pd.direction_id,
+                       MAX(x.day) AS last_doc,
+                       COUNT(*) AS total_count,
+                       SUM(docs.amount) FILTER (WHERE x.day >= pd.win_start) AS win_amount,
+                       COUNT(*) FILTER (WHERE x.day >= pd.win_start) AS win_count
+                  FROM docs
+                  JOIN pd ON pd.partner_id = docs.partner_id
+                         AND pd.direction_id = docs.direction_id
+                 CROSS JOIN LATERAL (
+                       SELECT CASE WHEN docs.is_utc
+                                   THEN (docs.doc_date AT TIME ZONE 'UTC'
+                                                       AT TIME ZONE pd.tz)::date
+                                   ELSE docs.doc_date::date END AS day) x
+                 WHERE x.day <= pd.today
+                 GROUP BY pd.partner_id, pd.direction_id
+            ),
+            task_agg AS (
+                SELECT pd.partner_id, pd.direction_id,
+                       bool_or(t.state NOT IN %(closed)s) AS has_open
+                  FROM project_task t
+                  JOIN pd ON pd.partner_id = t.partner_id
+                         AND (t.dealer_direction_id = pd.direction_id
+                              OR (t.dealer_direction_id IS NULL
+                                  AND t.project_id = pd.project_id))
+                 WHERE t.partner_id = ANY(%(partners)s)
+                   AND t.dealer_kind IS NOT NULL
+                   AND t.active
+                 GROUP BY pd.partner_id, pd.direction_id
+            ),
+            traffic_agg AS (
+                SELECT pd.partner_id, pd.direction_id,
+                       MAX((tr.date AT TIME ZONE 'UTC' AT TIME ZONE pd.tz)::date)
+                           AS last_traffic
+                  FROM dealer_traffic tr
+                  JOIN pd ON pd.partner_id = tr.partner_id
+                         AND pd.direction_id = tr.direction_id
+                 WHERE tr.partner_id = ANY(%(partners)s)
+                   AND tr.state != 'new'
+                   AND tr.date <= %(now)s
+                 GROUP BY pd.partner_id, pd.direction_id
+            ),
+            calc AS (
+                SELECT pd.partner_id, pd.direction_id, pd.today,
+                       o.id AS old_id, o.status_id AS old_status_id,
+                       da.last_doc, tg.last_traffic,
+                       COALESCE(da.total_count, 0) AS total_count,
+                       COALESCE(da.win_amount, 0) AS win_amount,
+                       COALESCE(da.win_count, 0) AS win_count,
+                       CASE WHEN COALESCE(da.win_count, 0) > 0 AND pd.avg_check > 0
+                            THEN da.win_amount / da.win_count / pd.avg_check
+                            ELSE 0 END AS avg_ratio,
+                       pd.today - da.last_doc AS recency,
+                       CASE
+                           WHEN o.is_inactive AND %(inactive)s::int4 IS NOT NULL
+                               THEN %(inactive)s::int4
+                           WHEN ta.has_open AND %(in_work)s::int4 IS NOT NULL
+                               THEN %(in_work)s::int4
+                           WHEN pd.today - da.last_doc <= pd.real_days
+                                AND %(real)s::int4 IS NOT NULL
+                               THEN %(real)s::int4
+                           WHEN pd.today - tg.last_traffic <= pd.potential_days
+                                AND %(potential)s::int4 IS NOT NULL
+                               THEN %(potential)s::int4
+                           WHEN da.partner_id IS NOT NULL OR ta.partner_id IS NOT NULL
+                                OR tg.partner_id IS NOT NULL
+                               THEN %(lost)s::int4
+                       END AS status_id
+                  FROM pd
+                  LEFT JOIN dealer_partner_status o
+                         ON o.partner_id = pd.partner_id AND o.direction_id = pd.direction_id
+                  LEFT JOIN doc_agg da
+                         ON da.partner_id = pd.partner_id AND da.direction_id = pd.direction_id
+                  LEFT JOIN task_agg ta
+                         ON ta.partner_id = pd.partner_id AND ta.direction_id = pd.direction_id
+                  LEFT JOIN traffic_agg tg
+                         ON tg.partner_id = pd.partner_id AND tg.direction_id = pd.direction_id
+                 WHERE o.id IS NOT NULL OR da.partner_id IS NOT NULL
+                    OR ta.partner_id IS NOT NULL OR tg.partner_id IS NOT NULL
+            ),
+            ranked AS (
+                SELECT c.*,
+                       %(amount_range)s AS amount_range_id,
+                       %(count_range)s AS count_range_id,
+                       %(recency_range)s AS recency_range_id,
+                       %(avg_range)s AS avg_check_range_id
+                  FROM calc c
+            ),
+            coded AS (
+                SELECT rk.*,
+                       CASE WHEN rk.status_id IS NOT NULL
+                            THEN translate(COALESCE(ra.letter, '-') || COALESCE(rn.letter, '-')
+                                           || COALESCE(rr.letter, '-') || COALESCE(rv.letter, '-'),
+                                           'ABC', %(cyrillic)s)
+                       END AS code
+                  FROM ranked rk
+                  LEFT JOIN dealer_segmentation_range ra ON ra.id = rk.amount_range_id
+                  LEFT JOIN dealer_segmentation_range rn ON rn.id = rk.count_range_id
+                  LEFT JOIN dealer_segmentation_range rr ON rr.id = rk.recency_range_id
+                  LEFT JOIN dealer_segmentation_range rv ON rv.id = rk.avg_check_range_id
+            ),
+            upserted AS (
+                INSERT INTO dealer_partner_status AS s (
+                    partner_id, direction_id, direction_sequence, company_id, status_id,
+                    date_status, amount_range_id, count_range_id, recency_range_id,
+                    avg_check_range_id, code, doc_amount, doc_count, last_doc_date,
+                    doc_count_total, last_traffic_date, avg_check_ratio, is_inactive,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT c.partner_id, c.direction_id, d.sequence, rp.company_id, c.status_id,
+                       c.today, c.amount_range_id, c.count_range_id, c.recency_range_id,
+                       c.avg_check_range_id, c.code, c.win_amount, c.win_count, c.last_doc,
+                       c.total_count, c.last_traffic, ROUND(c.avg_ratio, 4), FALSE,
+                       %(uid)s, %(stamp)s, %(uid)s, %(stamp)s
+                  FROM coded c
+                  JOIN dealer_direction d ON d.id = c.direction_id
+                  JOIN res_partner rp ON rp.id = c.partner_id
+                 WHERE c.old_id IS NOT NULL OR c.status_id IS NOT NULL
+                ON CONFLICT (partner_id, direction_id) DO UPDATE SET
+                    status_id = EXCLUDED.status_id,
+                    date_status = CASE WHEN s.status_id IS DISTINCT FROM EXCLUDED.status_id
+                                       THEN EXCLUDED.date_status ELSE s.date_status END,
+                    amount_range_id = EXCLUDED.amount_range_id,
+                    count_range_id = EXCLUDED.count_range_id,
+                    recency_range_id = EXCLUDED.recency_range_id,
+                    avg_check_range_id = EXCLUDED.avg_check_range_id,
+                    code = EXCLUDED.code,
+                    doc_amount = EXCLUDED.doc_amount,
+                    doc_count = EXCLUDED.doc_count,
+                    last_doc_date = EXCLUDED.last_doc_date,
+                    doc_count_total = EXCLUDED.doc_count_total,
+                    last_traffic_date = EXCLUDED.last_traffic_date,
+                    avg_check_ratio = EXCLUDED.avg_check_ratio,
+                    write_uid = EXCLUDED.write_uid,
+                    write_date = EXCLUDED.write_date
+                 WHERE (s.status_id, s.amount_range_id, s.count_range_id, s.recency_range_id,
+                        s.avg_check_range_id, s.code, s.doc_amount, s.doc_count,
+                        s.last_doc_date, s.doc_count_total, s.last_traffic_date,
+                        s.avg_check_ratio)
+                       IS DISTINCT FROM
+                       (EXCLUDED.status_id, EXCLUDED.amount_range_id, EXCLUDED.count_range_id,
+                        EXCLUDED.recency_range_id, EXCLUDED.avg_check_range_id, EXCLUDED.code,
+                        EXCLUDED.doc_amount, EXCLUDED.doc_count, EXCLUDED.last_doc_date,
+                        EXCLUDED.doc_count_total, EXCLUDED.last_traffic_date,
+                        EXCLUDED.avg_check_ratio)
+             RETURNING s.id, s.partner_id, s.direction_id, s.status_id
+            ),
+            logged AS (
+                INSERT INTO dealer_partner_status_history (
+                    partner_status_id, partner_id, direction_id, old_status_id,
+                    new_status_id, date, reason, user_id, doc_count_total,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT u.id, u.partner_id, u.direction_id, c.old_status_id, u.status_id,
+                       c.today, %(reason)s, %(user)s, c.total_count,
+                       %(uid)s, %(stamp)s, %(uid)s, %(stamp)s
+                  FROM upserted u
+                  JOIN coded c ON c.partner_id = u.partner_id AND c.direction_id = u.direction_id
+                 WHERE u.status_id IS DISTINCT FROM c.old_status_id
+             RETURNING id, old_status_id, new_status_id
+            )
+            SELECT (SELECT COUNT(*) FROM upserted),
+                   (SELECT COALESCE(array_agg(id), '{}') FROM logged
+                     WHERE old_status_id = %(real)s AND new_status_id = %(lost)s)
+            """,
+            dirs=dirs,
+            tz=self._default_tz(),
+            partners=list(partner_ids),
+            now=now_ts,
+            docs=self._documents_sql(directions, partner_ids),
+            closed=CLOSED_TASK_STATES,
+            amount_range=_range_lookup("amount", SQL("c.win_amount")),
+            count_range=_range_lookup("count", SQL("c.win_count")),
+            recency_range=_range_lookup("recency", SQL("c.recency")),
+            avg_range=_range_lookup("avg_check", SQL("c.avg_ratio")),
+            cyrillic="".join(CYRILLIC[letter] for letter in "ABC"),
+            uid=self.env.uid,
+            user=self.env.uid if reason == "user" else None,
+            reason=reason,
+            stamp=fields.Datetime.now(),
+            **statuses,
+        )
+        self.env.cr.execute(query)
+        written, decayed = self.env.cr.fetchone()
+        # The rows were written behind the ORM's back.
+        self.invalidate_model()
+        self.env["dealer.partner.status.history"].invalidate_model()
+        if decayed:
+            self.env["dealer.partner.status.history"].browse(decayed)._schedule_winback()
+        return written
+
+
+def _range_lookup(metric, value):
+    """The range of ``metric`` that ``value`` falls in: the one with the highest lower
+    bound it reaches; a missing value (recency without any document) takes the
+    highest range. Only for clients with a status."""
+    return SQL(
+        """CASE WHEN c.status_id IS NOT NULL THEN (
+               SELECT r.id FROM dealer_segmentation_range r
+                WHERE r.direction_id = c.direction_id AND r.metric = %(metric)s
+                  AND (%(value)s IS NULL OR r.lower_bound <= %(value)s)
+                ORDER BY r.lower_bound DESC LIMIT 1) END""",
+        metric=metric,
+        value=value,
+    )

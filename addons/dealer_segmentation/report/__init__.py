@@ -1,0 +1,3 @@
+from . import dealer_segmentation_distribution_report
+from . import dealer_segmentation_dynamics_report
+from . import dealer_segmentation_flow_report

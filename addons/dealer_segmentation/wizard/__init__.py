@@ -1,0 +1,1 @@
+from . import dealer_partner_inactive_wizard
