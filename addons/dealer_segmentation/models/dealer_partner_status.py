@@ -527,7 +527,7 @@ class DealerPartnerStatus(models.Model):
             WITH dirs(direction_id, potential_days, real_days, months, avg_check, project_id)
                  AS (VALUES %(dirs)s),
             parts AS (
-                SELECT rp.id AS partner_id,
+                SELECT rp.id AS partner_id, rp.company_id,
                        COALESCE(NULLIF(cp.tz, ''), %(tz)s) AS tz
                   FROM res_partner rp
                   LEFT JOIN res_company rc ON rc.id = rp.company_id
@@ -535,7 +535,7 @@ class DealerPartnerStatus(models.Model):
                  WHERE rp.id = ANY(%(partners)s)
             ),
             pd AS (
-                SELECT parts.partner_id, parts.tz, dirs.*, t.today,
+                SELECT parts.partner_id, parts.company_id, parts.tz, dirs.*, t.today,
                        (t.today - make_interval(months => dirs.months))::date AS win_start
                   FROM parts
                  CROSS JOIN dirs
@@ -586,8 +586,8 @@ class DealerPartnerStatus(models.Model):
                    AND tr.date <= %(now)s
                  GROUP BY pd.partner_id, pd.direction_id
             ),
-            calc AS (
-                SELECT pd.partner_id, pd.direction_id, pd.today,
+            calc AS MATERIALIZED (
+                SELECT pd.partner_id, pd.direction_id, pd.company_id, pd.today,
                        o.id AS old_id, o.status_id AS old_status_id,
                        da.last_doc, tg.last_traffic,
                        COALESCE(da.total_count, 0) AS total_count,
@@ -624,26 +624,29 @@ class DealerPartnerStatus(models.Model):
                  WHERE o.id IS NOT NULL OR da.partner_id IS NOT NULL
                     OR ta.partner_id IS NOT NULL OR tg.partner_id IS NOT NULL
             ),
-            ranked AS (
-                SELECT c.*,
-                       %(amount_range)s AS amount_range_id,
-                       %(count_range)s AS count_range_id,
-                       %(recency_range)s AS recency_range_id,
-                       %(avg_range)s AS avg_check_range_id
-                  FROM calc c
+            -- Each range with the next one's lower bound: a value falls in the range
+            -- whose bounds enclose it, a missing value (recency without any
+            -- document) in the highest; joined once per metric.
+            rng AS MATERIALIZED (
+                SELECT id, direction_id, metric, letter, lower_bound,
+                       lead(lower_bound) OVER (PARTITION BY direction_id, metric
+                                               ORDER BY lower_bound) AS next_bound
+                  FROM dealer_segmentation_range
             ),
             coded AS (
-                SELECT rk.*,
-                       CASE WHEN rk.status_id IS NOT NULL
+                SELECT c.*,
+                       ra.id AS amount_range_id, rn.id AS count_range_id,
+                       rr.id AS recency_range_id, rv.id AS avg_check_range_id,
+                       CASE WHEN c.status_id IS NOT NULL
                             THEN translate(COALESCE(ra.letter, '-') || COALESCE(rn.letter, '-')
                                            || COALESCE(rr.letter, '-') || COALESCE(rv.letter, '-'),
                                            'ABC', %(cyrillic)s)
                        END AS code
-                  FROM ranked rk
-                  LEFT JOIN dealer_segmentation_range ra ON ra.id = rk.amount_range_id
-                  LEFT JOIN dealer_segmentation_range rn ON rn.id = rk.count_range_id
-                  LEFT JOIN dealer_segmentation_range rr ON rr.id = rk.recency_range_id
-                  LEFT JOIN dealer_segmentation_range rv ON rv.id = rk.avg_check_range_id
+                  FROM calc c
+                  %(amount_join)s
+                  %(count_join)s
+                  %(recency_join)s
+                  %(avg_join)s
             ),
             upserted AS (
                 INSERT INTO dealer_partner_status AS s (
@@ -652,14 +655,13 @@ class DealerPartnerStatus(models.Model):
                     avg_check_range_id, code, doc_amount, doc_count, last_doc_date,
                     doc_count_total, last_traffic_date, avg_check_ratio, is_inactive,
                     create_uid, create_date, write_uid, write_date)
-                SELECT c.partner_id, c.direction_id, d.sequence, rp.company_id, c.status_id,
+                SELECT c.partner_id, c.direction_id, d.sequence, c.company_id, c.status_id,
                        c.today, c.amount_range_id, c.count_range_id, c.recency_range_id,
                        c.avg_check_range_id, c.code, c.win_amount, c.win_count, c.last_doc,
                        c.total_count, c.last_traffic, ROUND(c.avg_ratio, 4), FALSE,
                        %(uid)s, %(stamp)s, %(uid)s, %(stamp)s
                   FROM coded c
                   JOIN dealer_direction d ON d.id = c.direction_id
-                  JOIN res_partner rp ON rp.id = c.partner_id
                  WHERE c.old_id IS NOT NULL OR c.status_id IS NOT NULL
                 ON CONFLICT (partner_id, direction_id) DO UPDATE SET
                     status_id = EXCLUDED.status_id,
@@ -713,10 +715,10 @@ class DealerPartnerStatus(models.Model):
             now=now_ts,
             docs=self._documents_sql(directions, partner_ids),
             closed=CLOSED_TASK_STATES,
-            amount_range=_range_lookup("amount", SQL("c.win_amount")),
-            count_range=_range_lookup("count", SQL("c.win_count")),
-            recency_range=_range_lookup("recency", SQL("c.recency")),
-            avg_range=_range_lookup("avg_check", SQL("c.avg_ratio")),
+            amount_join=_range_join("ra", "amount", SQL("c.win_amount")),
+            count_join=_range_join("rn", "count", SQL("c.win_count")),
+            recency_join=_range_join("rr", "recency", SQL("c.recency")),
+            avg_join=_range_join("rv", "avg_check", SQL("c.avg_ratio")),
             cyrillic="".join(CYRILLIC[letter] for letter in "ABC"),
             uid=self.env.uid,
             user=self.env.uid if reason == "user" else None,
@@ -734,16 +736,19 @@ class DealerPartnerStatus(models.Model):
         return written
 
 
-def _range_lookup(metric, value):
-    """The range of ``metric`` that ``value`` falls in: the one with the highest lower
-    bound it reaches; a missing value (recency without any document) takes the
-    highest range. Only for clients with a status."""
+def _range_join(alias, metric, value):
+    """The join to the range of ``metric`` that ``value`` falls in (see ``rng``):
+    the one with the highest lower bound it reaches, the highest for a missing
+    value. Only for clients with a status."""
     return SQL(
-        """CASE WHEN c.status_id IS NOT NULL THEN (
-               SELECT r.id FROM dealer_segmentation_range r
-                WHERE r.direction_id = c.direction_id AND r.metric = %(metric)s
-                  AND (%(value)s IS NULL OR r.lower_bound <= %(value)s)
-                ORDER BY r.lower_bound DESC LIMIT 1) END""",
+        """LEFT JOIN rng %(alias)s
+               ON c.status_id IS NOT NULL
+              AND %(alias)s.direction_id = c.direction_id
+              AND %(alias)s.metric = %(metric)s
+              AND ((%(value)s IS NULL AND %(alias)s.next_bound IS NULL)
+                   OR (%(alias)s.lower_bound <= %(value)s
+                       AND (%(alias)s.next_bound IS NULL OR %(value)s < %(alias)s.next_bound)))""",
+        alias=SQL.identifier(alias),
         metric=metric,
         value=value,
     )
