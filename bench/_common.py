@@ -1,9 +1,12 @@
 """What the benchmarks of bench/ share: Odoo and PostgreSQL plumbing, clients with phone
 numbers generated the way dealership staff write them, and Markdown reports."""
 
+import bisect
+import functools
 import io
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -75,11 +78,14 @@ FORMATS = {
     },
 }
 
+# Most common first.
 FIRST_NAMES = {
-    "m": "Александр Алексей Андрей Артём Борис Вадим Виктор Владимир Дмитрий Евгений Иван Игорь "
-    "Кирилл Максим Михаил Никита Олег Павел Роман Сергей".split(),
-    "f": "Анна Валентина Виктория Галина Дарья Екатерина Елена Ирина Ксения Людмила Марина "
-    "Мария Наталья Ольга Полина Светлана Софья Татьяна Юлия Яна".split(),
+    "m": "Александр Сергей Дмитрий Андрей Алексей Максим Иван Михаил Евгений Владимир Артем "
+    "Никита Игорь Роман Кирилл Павел Олег Виктор Денис Николай Юрий Антон Илья Вадим Борис "
+    "Егор Константин Петр Федор Григорий Леонид Станислав Тимур Семен Георгий".split(),
+    "f": "Елена Ольга Наталья Анна Татьяна Ирина Екатерина Мария Светлана Юлия Марина "
+    "Анастасия Дарья Людмила Галина Ксения Виктория Валентина Полина Софья Яна Алена Вера "
+    "Надежда Любовь Алина Кристина Евгения Оксана Лариса Жанна Маргарита Вероника Диана".split(),
 }
 LAST_NAMES = (
     "Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Федоров Морозов "
@@ -94,10 +100,40 @@ LAST_NAMES = (
     "Пономарев Голубев Кудрявцев Прохоров Наумов Потапов Журавлев Овчинников Трофимов "
     "Леонов Соболев Ермаков Колесников Гончаров Емельянов Никифоров Грачев Котов Гришин"
 ).split()
-PATRONYMICS = (
-    "Александров Алексеев Андреев Борисов Викторов Владимиров Дмитриев Евгеньев Иванов "
-    "Игорев Максимов Михайлов Николаев Олегов Павлов Петров Сергеев Юрьев"
+PATRONYMICS = (  # most common first
+    "Александров Сергеев Владимиров Николаев Андреев Викторов Алексеев Юрьев Иванов Михайлов "
+    "Дмитриев Евгеньев Анатольев Васильев Петров Игорев Олегов Геннадьев Павлов Валерьев "
+    "Борисов Константинов Максимов Романов Григорьев Леонидов Федоров Степанов Артемов "
+    "Денисов Станиславов Георгиев Вадимов Антонов"
 ).split()
+# Client names as frequent as in Russia: the common surnames above first, then rarer
+# ones from stems and endings, drawn with Zipf-like weights (the most common surname
+# about 1% of clients, as Иванов is), so that namesakes are as frequent as in life.
+SURNAME_STEMS = (
+    "Абрамц Авде Агап Аксён Акул Алфёр Анань Анисим Аничк Арсень Архип Астах Афон Бабак "
+    "Бажен Балак Барсук Бахм Бебех Белоус Бердник Бирюк Блин Бобр Богомол Бондар Борзих "
+    "Бочар Брагин Бубн Бурлак Быстр Валуй Варлам Веденя Верещаг Вишн Вороб Галк Гвозд Глух "
+    "Голован Горб Горшк Гребн Грибан Гуляй Дёгт Демид Дерябк Дорофе Дрозд Дубин Дьяч Евдок "
+    "Ерш Жарк Жданк Жигал Забол Загорь Зверь Зимин Злоб Зубар Игнать Изюм Калач Капуст "
+    "Карась Кармаш Кашир Кирсан Клю Кныш Колпак Комар Копыл Корнил Коростел Косач Кочет "
+    "Кравц Крупен Кудин Кулеш Лапш Ласточк Левш Лемеш Лихач Лопат Лукьян Лыс Мазур Малах "
+    "Марчук Махн Мезен Мирош Мордв Мохн Мыш Нагорн Нечай Новосёл Овсян Окун Олень Осок Панкр "
+    "Пасечн Пестр Плотн Подк Полуэкт Пороз Прян Пух Пшён Рак Репн Рогач Рудак Рыбак "
+    "Сазон Самсон Сверчк Седых Селезн Серебрян Сивок Скворц Сморчк Собол Сом Стрелк Сусл "
+    "Сыч Тарак Тимош Толокн Трегуб Тупиц Увар Ульян Устин Фадей Фирс Хмел Хомяк Цвет "
+    "Чайк Чекмар Черемш Чиж Шапош Шевел Шил Шмел Шуст Щегл Юдин Юрл Ягод Язык Ярош"
+).split()
+SURNAME_ENDINGS = (("ов", "ова"), ("ин", "ина"), ("ский", "ская"), ("енко", "енко"), ("ых", "ых"))
+SURNAME_PREFIXES = ("", "Бело", "Черно", "Ново", "Старо", "Красно", "Добро", "Верхо", "Криво")
+ZIPF_SURNAMES = (40, 0.95)  # offset and exponent of the surname weights
+ZIPF_FIRST_NAMES = (4, 1.1)
+# Spelled with ё in some documents, not in others: the word's start as usually written.
+YO_STARTS = {
+    start.replace("ё", "е"): start
+    for start in "Семёнов Фёдоров Королёв Соловьёв Воробьёв Ковалёв Киселёв Журавлёв Пономарёв "
+    "Грачёв Чернышёв Артёмов Артёмович Артёмовна Селезнёв Пётр Артём Фёдор Алёна Семён".split()
+}
+YO_SHARE = 0.4  # clients whose name is stored with ё where it has one
 COMPANY_WORDS = (
     "Автотранс Стройснаб Логистик Агропром Техносервис Севертранс Медтехника Энергомонтаж "
     "Промресурс Торговый\u00a0дом Спецавто Инвестстрой Восток Балтика Урал Сибирь Волга"
@@ -181,7 +217,8 @@ def drop_database(db):
     cnx.close()
 
 
-def install_modules(db, modules):
+def install_modules(db, modules, update=False):
+    """Install ``modules`` in ``db`` (a new database), or update them when ``update``."""
     command = [
         sys.executable,
         f"{ODOO_SRC}/odoo-bin",
@@ -190,13 +227,16 @@ def install_modules(db, modules):
         f"--addons-path={ADDONS_PATH}",
         "-d",
         db,
-        "-i",
+        "-u" if update else "-i",
         modules,
         "--without-demo=all",
         "--stop-after-init",
         "--log-level=warn",
     ]
-    log(f"installing {modules} in a new database {db} (no demo data)")
+    if update:
+        log(f"updating {modules} in {db}")
+    else:
+        log(f"installing {modules} in a new database {db} (no demo data)")
     subprocess.run(command, cwd=ROOT, check=True)
 
 
@@ -398,13 +438,69 @@ def required_extras(cr, table, filled):
     return {name: REQUIRED_FILLERS[name] for name in missing}
 
 
+def zipf_cum_weights(count, offset, exponent):
+    total, cum = 0.0, []
+    for rank in range(count):
+        total += 1 / (rank + 1 + offset) ** exponent
+        cum.append(total)
+    return cum
+
+
+def _surnames():
+    """[(male, female)] surnames, most common first."""
+    common = [(last, f"{last}а") for last in LAST_NAMES]
+    composed = {
+        (
+            f"{prefix}{stem.lower() if prefix else stem}{male}",
+            f"{prefix}{stem.lower() if prefix else stem}{female}",
+        )
+        for prefix in SURNAME_PREFIXES
+        for stem in SURNAME_STEMS
+        for male, female in SURNAME_ENDINGS
+    } - set(common)
+    rare = sorted(composed)
+    random.Random(7).shuffle(rare)
+    return common + rare
+
+
+SURNAMES = _surnames()
+SURNAME_CUM = zipf_cum_weights(len(SURNAMES), *ZIPF_SURNAMES)
+FIRST_NAME_CUM = {
+    sex: zipf_cum_weights(len(names), *ZIPF_FIRST_NAMES) for sex, names in FIRST_NAMES.items()
+}
+PATRONYMIC_CUM = zipf_cum_weights(len(PATRONYMICS), *ZIPF_FIRST_NAMES)
+
+
+@functools.cache
+def _spelled_with_yo(word):
+    for start, yo in YO_STARTS.items():
+        if word.startswith(start) and (len(word) == len(start) or len(start) > 4):
+            return yo + word[len(start) :]
+    return word
+
+
+def with_yo(name):
+    """``name`` spelled with ё wherever its words have one."""
+    return " ".join(map(_spelled_with_yo, name.split(" ")))
+
+
+def draw(rng, population, cum_weights):
+    """``rng.choices(population, cum_weights=cum_weights)[0]``, faster."""
+    return population[bisect.bisect(cum_weights, rng.random() * cum_weights[-1])]
+
+
 def client_name(rng, is_company):
     if is_company:
         return f'ООО "{rng.choice(COMPANY_WORDS)}-{rng.randrange(1, 1000)}"'
-    last, patronymic = rng.choice(LAST_NAMES), rng.choice(PATRONYMICS)
+    male, female = draw(rng, SURNAMES, SURNAME_CUM)
+    patronymic = draw(rng, PATRONYMICS, PATRONYMIC_CUM)
     if rng.random() < 0.5:
-        return f"{last} {rng.choice(FIRST_NAMES['m'])} {patronymic}ич"
-    return f"{last}а {rng.choice(FIRST_NAMES['f'])} {patronymic}на"
+        first = draw(rng, FIRST_NAMES["m"], FIRST_NAME_CUM["m"])
+        name = f"{male} {first} {patronymic}ич"
+    else:
+        first = draw(rng, FIRST_NAMES["f"], FIRST_NAME_CUM["f"])
+        name = f"{female} {first} {patronymic}на"
+    return with_yo(name) if rng.random() < YO_SHARE else name
 
 
 def client_numbers(factory, is_company, shared_pool):
@@ -456,6 +552,12 @@ class ClientRows:
         # phone_sanitized exists when a module makes partners mail.thread.phone (sms).
         self.sanitized = "phone_sanitized" in env["res.partner"]._fields
         columns = (*PARTNER_COLUMNS, "phone_sanitized") if self.sanitized else PARTNER_COLUMNS
+        # dealer_name_key: the words name search compares (dealer_base), when it exists.
+        self.name_key = None
+        if "dealer_name_key" in env["res.partner"]._fields:
+            from odoo.addons.dealer_base.tools import name_key
+
+            self.name_key, columns = name_key, (*columns, "dealer_name_key")
         extras = {
             **PARTNER_CONSTANTS,
             **required_extras(env.cr, "res_partner", {*columns, *PARTNER_CONSTANTS}),
@@ -496,10 +598,11 @@ class ClientRows:
                     )
                 )
             sanitized = (sanitized_mobile or sanitized_phone,) if self.sanitized else ()
+            key = (self.name_key(name),) if self.name_key else ()
             partners.append(
                 (
                     *(partner_id, name, name, partner_id, name if is_company else None),
-                    *(is_company, self.lang, phone, mobile, now, now, *sanitized),
+                    *(is_company, self.lang, phone, mobile, now, now, *sanitized, *key),
                     *self.partner_tail,
                 )
             )

@@ -51,6 +51,7 @@ from _common import (
     split_e164,
     superuser_env,
     timing,
+    with_yo,
 )
 from lxml import etree
 
@@ -60,7 +61,7 @@ DB = "dealer_bench_traffic"
 MODULES = "dealer_traffic"
 MARKER_KEY = "dealer_bench.traffic"
 # Bump when the generated data changes, so that databases made by older versions are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 # What the database depends on: the dealer modules' schema (models, data, access rules) and
 # the tools the generator calls. A change there rebuilds the database.
 SCHEMA_SOURCES = tuple(
@@ -187,6 +188,33 @@ TRAFFIC_COLUMNS = tuple(
     "write_date".split()
 )
 
+# --- generated data: documents (project tasks) ------------------------------------------
+
+# Done tasks are the clients' documents (repair orders, car sales, parts orders) as
+# dealer_segmentation reads them. Per direction (by XML id): share of the documents, task
+# kind, median amount and spread (log-normal), in roubles.
+DOCUMENT_DIRECTIONS = {
+    "direction_service": (0.62, "visit", 14_000, 0.9),
+    "direction_sales": (0.13, "deal", 1_900_000, 0.45),
+    "direction_parts": (0.25, "deal", 4_500, 1.0),
+}
+DOCUMENT_DAYS = 2190  # six years of history up to the generation
+DOCUMENT_CLIENT_SHARE = 0.75  # clients with at least a chance of documents
+DOCUMENT_PARETO_ALPHA = 1.2  # weight of each such client: many with 1-2, some with dozens
+DOCUMENT_MAIN_DIRECTION_SHARE = 0.8  # a client's documents mostly in their main direction
+DOCUMENT_GAP_DAYS = 240  # mean gap between a client's documents, back from the last one
+OPEN_TASK_SHARE = 0.02  # open tasks with a kind, per document ("В работе"), recent
+CANCELED_TASK_SHARE = 0.03  # canceled tasks with a kind, per document
+OPEN_TASK_DAYS = 45
+TASK_WITH_DIRECTION_SHARE = 0.7  # tasks made from a contact carry its direction
+TASK_COLUMNS = tuple(
+    "id name project_id stage_id partner_id company_id state active priority sequence "
+    "display_in_project dealer_kind dealer_direction_id dealer_funnel_rank dealer_amount "
+    "dealer_done_date date_end date_last_stage_update create_uid write_uid create_date "
+    "write_date".split()
+)
+FUNNEL_RANKS = {"appointment": 1, "visit": 2, "deal": 3}
+
 # --- measurements -----------------------------------------------------------------------
 
 LOOKUP_INPUTS = {"phone": 60, "plate": 40, "name": 60, "absent": 40}
@@ -198,10 +226,16 @@ PLATE_QUERY_FORMS = {
     "А123ВС (no region)": lambda series, _region: series,
     "123вс (fragment, lower case)": lambda series, _region: series[1:].lower(),
 }
+# Names as operators type them, with how many of the name inputs use each form.
 NAME_QUERY_FORMS = {
-    "full name": lambda name: name,
-    "surname first-name": lambda name: " ".join(name.split()[:2]),
-    "surname first-name, lower case": lambda name: " ".join(name.split()[:2]).lower(),
+    "full name": (10, lambda name: name),
+    "surname first-name": (20, lambda name: " ".join(name.split()[:2])),
+    "first-name surname, lower case": (10, lambda name: " ".join(name.split()[1::-1]).lower()),
+    "full name, lower case, other ё/е spelling": (10, lambda name: other_yo(name).lower()),
+    "surname first-name being typed, lower case": (
+        10,
+        lambda name: f"{name.split()[0]} {name.split()[1][:4]}".lower(),
+    ),
 }
 AUTO_IGNORE_ROWS = 20_000
 AUTO_IGNORE_ORM_ROWS = 2_000
@@ -706,6 +740,130 @@ def generate_traffic(env, rng, branches, *, fleet, count, now):
     return {"states": rows.states, "repeats": rows.repeats}
 
 
+def document_plan(rng, client_ids, count, now):
+    """[(day, client, direction index, done)] of ``count`` documents (done tasks) and of
+    the open and canceled tasks, in date order: clients weighted by a Pareto draw (most
+    have one or two documents, a few dozens), each with a main direction and a last
+    visit, their earlier documents spaced back from it."""
+    shares = [spec[0] for spec in DOCUMENT_DIRECTIONS.values()]
+    buyers = rng.sample(client_ids, int(len(client_ids) * DOCUMENT_CLIENT_SHARE))
+    weights = [rng.paretovariate(DOCUMENT_PARETO_ALPHA) for _ in buyers]
+    cum, total = [], 0.0
+    for weight in weights:
+        total += weight
+        cum.append(total)
+    per_client = {}
+    for client in rng.choices(buyers, cum_weights=cum, k=count):
+        per_client[client] = per_client.get(client, 0) + 1
+    today = now.date()
+    plan = []
+    directions = range(len(shares))
+    for client, documents in per_client.items():
+        main = rng.choices(directions, weights=shares)[0]
+        # The last visit: recent for most, years ago for the clients who left.
+        ago = int(DOCUMENT_DAYS * rng.random() ** 1.6)
+        for _ in range(documents):
+            direction = main
+            if rng.random() >= DOCUMENT_MAIN_DIRECTION_SHARE:
+                direction = rng.choices(directions, weights=shares)[0]
+            plan.append((today - timedelta(days=min(ago, DOCUMENT_DAYS)), client, direction, True))
+            ago += int(rng.expovariate(1 / DOCUMENT_GAP_DAYS))
+            if ago > DOCUMENT_DAYS:  # history starts six years back: wrap into it
+                ago = rng.randrange(DOCUMENT_DAYS)
+    for share, days, done in (
+        (OPEN_TASK_SHARE, OPEN_TASK_DAYS, False),
+        (CANCELED_TASK_SHARE, DOCUMENT_DAYS, None),
+    ):
+        for client in rng.choices(buyers, cum_weights=cum, k=int(count * share)):
+            direction = rng.choices(directions, weights=shares)[0]
+            plan.append((today - timedelta(days=rng.randrange(days)), client, direction, done))
+    plan.sort(key=lambda item: item[0])
+    return plan, len(per_client)
+
+
+def generate_documents(env, rng, *, client_ids, count, now):
+    """Insert ``count`` done tasks with an amount and a done date (dealer_segmentation's
+    documents) in the projects of the directions of DOCUMENT_DIRECTIONS, plus open tasks
+    with a kind (the clients "in work") and canceled ones, with COPY, in date order;
+    return data statistics. Needs dealer_segmentation (its task columns)."""
+    cr = env.cr
+    required_extras(cr, "project_task", set(TASK_COLUMNS))
+    started = time.perf_counter()
+    plan, buyers = document_plan(rng, client_ids, count, now)
+    log(
+        f"  planned {len(plan):,} tasks of {buyers:,} clients"
+        f"  {time.perf_counter() - started:6.1f} s"
+    )
+    directions = []
+    for xmlid, (_share, kind, median, sigma) in DOCUMENT_DIRECTIONS.items():
+        direction = env.ref(f"dealer_base.{xmlid}")
+        project = direction.project_id
+        directions.append(
+            (
+                direction.id,
+                project.id,
+                project.company_id.id or None,
+                kind,
+                median,
+                sigma,
+                direction.short_name,
+            )
+        )
+    stages = {
+        code: env.ref(f"dealer_traffic.stage_{code}").id
+        for code in ("appointment", "visit", "deal", "done")
+    }
+    task_ids = reserve_ids(cr, "project_task", len(plan))
+    counts = {"done": 0, "open": 0, "canceled": 0}
+
+    def row(task_id, item):
+        day, client, direction, done = item
+        direction_id, project_id, company_id, kind, median, sigma, short = directions[direction]
+        moment = datetime(day.year, day.month, day.day, OPEN_HOUR_UTC) + timedelta(
+            seconds=rng.randrange(OPEN_SECONDS)
+        )
+        amount = done_date = end = None
+        if done:
+            state, stage = "1_done", stages["done"]
+            amount = round(rng.lognormvariate(math.log(median), sigma), 2)
+            done_date, end = day, moment
+            counts["done"] += 1
+        elif done is None:
+            state, stage, end = "1_canceled", stages["appointment"], moment
+            counts["canceled"] += 1
+        else:
+            kind = rng.choice(("appointment", "visit", kind))
+            state, stage = "01_in_progress", stages[kind]
+            counts["open"] += 1
+        with_direction = rng.random() < TASK_WITH_DIRECTION_SHARE
+        return (
+            *(task_id, f"{short}-{task_id}", project_id, stage, client, company_id, state),
+            *(True, "0", 10, True, kind, direction_id if with_direction else None),
+            *(FUNNEL_RANKS[kind], amount, done_date, end, end or moment, 1, 1, moment),
+            end or moment,
+        )
+
+    def batches():
+        for offset in range(0, len(plan), BATCH):
+            yield [
+                row(task_id, item)
+                for task_id, item in zip(
+                    task_ids[offset : offset + BATCH], plan[offset : offset + BATCH], strict=True
+                )
+            ]
+
+    copied = []
+
+    def progress(batch):
+        copied.append(len(batch))
+        log(f"  tasks {sum(copied):>10,}/{len(plan):,}  {time.perf_counter() - started:6.1f} s")
+
+    copy_in_background(
+        batches(), lambda batch: copy_rows(cr, "project_task", TASK_COLUMNS, batch), progress
+    )
+    return {"document_clients": buyers, "tasks": counts}
+
+
 def overdue_condition():
     """The rows ``_cron_auto_ignore`` ignores (alias t, goals joined as g)."""
     return (
@@ -723,8 +881,9 @@ def count_overdue(cr):
     return cr.fetchone()[0]
 
 
-def generate(env, clients, traffic):
-    """Staff, clients, vehicles and traffic; return data statistics."""
+def generate(env, clients, traffic, documents=0):
+    """Staff, clients, vehicles, traffic and, when ``documents``, project tasks (done ones
+    with an amount: dealer_segmentation's documents); return data statistics."""
     cr = env.cr
     rng = random.Random(SEED)
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -739,7 +898,8 @@ def generate(env, clients, traffic):
     with phase("staff"):
         log("  creating branches and staff with the ORM")
         branches = create_staff(env, rng)
-    with bulk_load(cr, LOADED_TABLES):
+    tables = (*LOADED_TABLES, "project_task") if documents else LOADED_TABLES
+    with bulk_load(cr, tables):
         with phase("clients"):
             client_stats = generate_clients(env, clients, rng)
         with phase("vehicles"):
@@ -753,11 +913,17 @@ def generate(env, clients, traffic):
             traffic_stats = generate_traffic(
                 env, rng, branches, fleet=fleet, count=traffic, now=now
             )
+        document_stats = {}
+        if documents:
+            with phase("documents"):
+                document_stats = generate_documents(
+                    env, rng, client_ids=client_ids, count=documents, now=now
+                )
         loaded = time.perf_counter()
     phases["indexes"] = round(time.perf_counter() - loaded, 1)
     with phase("analyze"):
         log("  ANALYZE")
-        cr.execute(f"ANALYZE {', '.join(LOADED_TABLES)}")
+        cr.execute(f"ANALYZE {', '.join(tables)}")
     states = traffic_stats["states"]
     return {
         **client_stats,
@@ -770,6 +936,7 @@ def generate(env, clients, traffic):
         "open": sum(states.get(state, 0) for state in OPEN_STATES),
         "overdue_at_generation": count_overdue(cr),
         "repeat_contacts": traffic_stats["repeats"],
+        **document_stats,
         "phases_s": phases,
     }
 
@@ -866,8 +1033,51 @@ LOOKUP_PROFILED = {
         lambda partners, text: [pid for pid, _name in partners.name_search(text, limit=8)],
     ),
 }
+# The name inputs again, for the name search alone: the best 8 clients by name.
+NAME_METHODS = {
+    "ours": (
+        "ours: dealer_find_by_name(text, limit=8)",
+        lambda partners, text: partners.dealer_find_by_name(text, 8).ids,
+    ),
+    "baseline": LOOKUP_METHODS["baseline"],
+}
 # Kinds of input whose forms get a line of their own in the hits table.
 FORM_KINDS = ("plate", "name")
+
+
+def other_yo(name):
+    """``name`` in its other spelling: ё written е, or е written ё where it may be."""
+    return name.replace("ё", "е") if "ё" in name else with_yo(name)
+
+
+def name_inputs(cr, rng, branch_id, count):
+    """``count`` name inputs: the clients of random contacts of the branch (who get
+    registered: regular clients more often), each name written in a form of
+    NAME_QUERY_FORMS; names that have no ё/е variant are not used for that form."""
+    cr.execute(
+        """SELECT t.partner_id, p.name FROM dealer_traffic t
+             JOIN res_partner p ON p.id = t.partner_id
+            WHERE t.company_id = %s AND NOT p.is_company
+            ORDER BY t.id""",
+        [branch_id],
+    )
+    contacts = cr.fetchall()
+    plan = [form for form, (share, _write) in NAME_QUERY_FORMS.items() for _ in range(share)]
+    # The warm-up inputs (the first ones) in the first form.
+    plan = [plan[0]] * (count - len(plan)) + plan
+    inputs, used = [], set()
+    while plan:
+        partner_id, name = rng.choice(contacts)
+        if partner_id in used:
+            continue
+        form = next((f for f in plan if "ё/е" not in f or other_yo(name) != name), None)
+        if form is None:
+            continue
+        plan.remove(form)
+        used.add(partner_id)
+        write = NAME_QUERY_FORMS[form][1]
+        inputs.append({"form": form, "text": write(name), "expected": partner_id})
+    return inputs
 
 
 def lookup_inputs(env, rng, branch_id, data):
@@ -891,15 +1101,7 @@ def lookup_inputs(env, rng, branch_id, data):
         inputs["plate"].append(
             {"form": form, "text": write(plate[:6], plate[6:]), "expected": owner_id}
         )
-    first, last = data["client_ids"]
-    cr.execute(
-        "SELECT id, name FROM res_partner WHERE id = ANY(%s) ORDER BY id",
-        [rng.sample(range(first, last + 1), wanted["name"])],
-    )
-    name_forms = list(NAME_QUERY_FORMS.items())
-    for index, (partner_id, name) in enumerate(rng.sample(cr.fetchall(), wanted["name"])):
-        form, write = name_forms[index % len(name_forms)]
-        inputs["name"].append({"form": form, "text": write(name), "expected": partner_id})
+    inputs["name"] = name_inputs(cr, rng, branch_id, wanted["name"])
     for query in absent_queries(cr, PhoneFactory(rng), wanted["absent"]):
         inputs["absent"].append({"form": query["format"], "text": query["query"], "expected": None})
     warmup, measured = [], []
@@ -912,19 +1114,20 @@ def lookup_inputs(env, rng, branch_id, data):
     return warmup, measured
 
 
-def run_lookups(env, inputs):
-    """Run every method on every input, rotating which goes first; store the outcomes."""
+def run_lookups(env, inputs, methods=LOOKUP_METHODS, prefix=""):
+    """Run every method on every input, rotating which goes first; store the outcomes
+    (under ``prefix`` + the method's name)."""
     partners = env["res.partner"]
-    names = list(LOOKUP_METHODS)
+    names = list(methods)
     for index, item in enumerate(inputs):
         for name in names[index % len(names) :] + names[: index % len(names)]:
-            method, text = LOOKUP_METHODS[name][1], item["text"]
+            method, text = methods[name][1], item["text"]
             ids, ms = timed(env, lambda m=method, t=text: m(partners, t))
             if item["expected"] is None:
                 hit = not ids
             else:
                 hit = item["expected"] in ids
-            item[name] = {"ids": ids, "ms": round(ms, 3), "hit": hit}
+            item[prefix + name] = {"ids": ids, "ms": round(ms, 3), "hit": hit}
 
 
 def measure_lookups(env, rng, data):
@@ -954,6 +1157,7 @@ def measure_lookups(env, rng, data):
         row["inputs"] += 1
         for name in LOOKUP_METHODS:
             row[name] = row.get(name, 0) + item[name]["hit"]
+    name_search = measure_name_search(operator_env, warmup, measured)
     profiles = {}
     for kind in LOOKUP_INPUTS:
         item = next(i for i in measured if i["kind"] == kind)
@@ -968,9 +1172,57 @@ def measure_lookups(env, rng, data):
         "seconds": round(elapsed, 1),
         "summary": summary,
         "hits_by_form": dict(sorted(forms.items())),
+        "name_search": name_search,
         "profiles": profiles,
         "inputs": measured,
     }
+
+
+def measure_name_search(env, warmup, measured):
+    """The name inputs once more, the name search alone: hits in the first 8 and times
+    of ``dealer_find_by_name`` and of the baseline, per form of name and in all."""
+    names = [item for item in measured if item["kind"] == "name"]
+    run_lookups(env, [i for i in warmup if i["kind"] == "name"], NAME_METHODS, "name_search_")
+    run_lookups(env, names, NAME_METHODS, "name_search_")
+    rows = {}
+    for form in (*NAME_QUERY_FORMS, "all"):
+        items = [item for item in names if form in ("all", item["form"])]
+        rows[form] = {"inputs": len(items)}
+        for name in NAME_METHODS:
+            results = [item[f"name_search_{name}"] for item in items]
+            rows[form][name] = {
+                "hits": sum(result["hit"] for result in results),
+                "ms": timing([result["ms"] for result in results]),
+            }
+    return {"labels": {name: label for name, (label, _m) in NAME_METHODS.items()}, "rows": rows}
+
+
+def report_name_search(name_search):
+    rows = []
+    for form, row in name_search["rows"].items():
+        rows.append(
+            [
+                form,
+                str(row["inputs"]),
+                *(str(row[name]["hits"]) for name in NAME_METHODS),
+                *(
+                    f"{row[name]['ms'][stat]:.1f}"
+                    for name in NAME_METHODS
+                    for stat in ("median", "p95")
+                ),
+            ]
+        )
+    header = [
+        "name typed as",
+        "inputs",
+        "hits ours",
+        "hits baseline",
+        "ours median ms",
+        "ours p95 ms",
+        "baseline median ms",
+        "baseline p95 ms",
+    ]
+    log(markdown_table(header, rows, "lr" + "r" * 6))
 
 
 # --- 2. automatic ignoring --------------------------------------------------------------
@@ -1363,6 +1615,12 @@ def report_lookups(lookups):
             ["input form", "inputs", *LOOKUP_METHODS], form_rows, "lr" + "r" * len(LOOKUP_METHODS)
         )
     )
+    log(
+        "\nName search alone, the same name inputs: "
+        f"{lookups['name_search']['labels']['ours']} against the baseline; a hit is the "
+        "expected client among the 8 results:\n"
+    )
+    report_name_search(lookups["name_search"])
     log("\nSlowest SQL statement of one call per kind of input (EXPLAIN ANALYZE):\n")
     profile_rows = []
     slowest_by_method = {}
@@ -1552,6 +1810,31 @@ def report(result):
     )
 
 
+def report_lookup_only(db, data, lookups, load):
+    """Section 1 alone (``--lookup-only``), also written to traffic_lookup.json."""
+    path = RESULTS_DIR / "traffic_lookup.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {"database": db, "data": data, "load_average": load, "lookups": lookups},
+            ensure_ascii=False,
+            indent=1,
+            default=str,
+        )
+        + "\n"
+    )
+    log(
+        f"\n### Traffic: {data['clients']:,} clients, {data['traffic']:,} traffic records\n\n"
+        f"Database `{db}`, generated {data['generated_at']}. Load average (1 min) before/after "
+        f"measuring: {load[0]:.2f}/{load[1]:.2f} on {os.cpu_count()} CPUs.\n\n"
+        f"#### 1. Client lookup while registering (operator uid {lookups['operator']})\n"
+    )
+    for title, statement in report_lookups(lookups):
+        log(f"\n{title}: {statement['ms']:.1f} ms\n\n```sql\n{statement['sql']}\n```\n```")
+        log("\n".join(statement["plan"]) + "\n```")
+    log(f"\nJSON: {path.relative_to(ROOT)}")
+
+
 # --- main -------------------------------------------------------------------------------
 
 
@@ -1561,6 +1844,9 @@ def main():
     parser.add_argument("--traffic", type=int, default=1_000_000, help="default: 1,000,000")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
     parser.add_argument("--db", default=DB, help=f"database to build or reuse (default: {DB})")
+    parser.add_argument(
+        "--lookup-only", action="store_true", help="measure the client lookup (1.) only"
+    )
     args = parser.parse_args()
     if args.clients < 1000 or args.traffic < 1000:
         parser.error("--clients and --traffic must be at least 1000")
@@ -1584,6 +1870,10 @@ def main():
     with registry.cursor() as cr:
         env = superuser_env(cr)
         lookups = measure_lookups(env, rng, data)
+        if args.lookup_only:
+            cr.rollback()
+            report_lookup_only(args.db, data, lookups, [load_before, os.getloadavg()[0]])
+            return
         journal = measure_journal(env, data)
         auto_ignore = measure_auto_ignore(env, rng, data)
         cr.execute("SHOW server_version")

@@ -13,9 +13,12 @@
         "security/dealer_base_security.xml",
         "security/ir.model.access.csv",
         "data/dealer_direction_data.xml",
+        "data/res.country.state.csv",
         "views/dealer_direction_views.xml",
         "views/dealer_partner_phone_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
+        "views/res_country_state_views.xml",
         "views/dealer_menus.xml",
     ],
     "demo": [

@@ -4,16 +4,20 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
-from odoo.tools.sql import escape_psql
+from odoo.tools.sql import column_exists, create_column, escape_psql
 
 from ..tools import (
     DATE_MIN,
+    NAME_KEY_SQL,
+    NAME_WORDS_MAX,
     PHONE_NUMBER_MAX,
     check_limit,
     check_search,
     check_search_value,
     check_text,
     check_vals,
+    name_key,
+    name_words,
     normalize_phone,
     phone_digits,
 )
@@ -30,6 +34,10 @@ EPOCH = datetime(1970, 1, 1)
 # Shorter digit strings match too much to be worth a fragment search.
 PHONE_FRAGMENT_MIN_DIGITS = 5
 CLIENT_SEARCH_OPERATORS = ("ilike", "=", "like", "=ilike")
+# Typed words shorter than this, starting a word of a name, are too common to search
+# the trigram index with.
+NAME_INDEXED_MIN = 3
+NAME_INDEX = "res_partner_dealer_name_key_tsv_index"
 
 
 class ResPartner(models.Model):
@@ -65,6 +73,12 @@ class ResPartner(models.Model):
     do_not_call_user_id = fields.Many2one("res.users", string="Do Not Call Set By", readonly=True)
     last_incoming_contact = fields.Datetime(readonly=True, copy=False)
     last_outgoing_contact = fields.Datetime(readonly=True, copy=False)
+    dealer_name_key = fields.Char(
+        string="Name Words",
+        compute="_compute_dealer_name_key",
+        store=True,
+        help="The words of the name in lower case, ё as е: what name search compares.",
+    )
     client_search = fields.Char(
         string="Client",
         compute="_compute_client_search",
@@ -76,6 +90,25 @@ class ResPartner(models.Model):
     def _compute_birthday_month(self):
         for partner in self:
             partner.birthday_month = partner.birthday.month if partner.birthday else 0
+
+    @api.depends("complete_name")
+    def _compute_dealer_name_key(self):
+        for partner in self:
+            partner.dealer_name_key = name_key(partner.complete_name)
+
+    def _auto_init(self):
+        # On an existing database, fill the new column in one statement rather than
+        # recomputing a million clients in Python.
+        missing = not column_exists(self.env.cr, self._table, "dealer_name_key")
+        if missing:
+            create_column(self.env.cr, self._table, "dealer_name_key", "varchar")
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET dealer_name_key = %s",
+                    SQL(NAME_KEY_SQL, SQL.identifier("complete_name")),
+                )
+            )
+        return super()._auto_init()
 
     def _compute_client_search(self):
         self.client_search = False
@@ -118,6 +151,15 @@ class ResPartner(models.Model):
                     [f"{column} gin_trgm_ops"],
                     method="gin",
                 )
+        # Name search looks words up in this index: a rare surname narrows it down
+        # at once, where trigrams of common word starts would be read in full.
+        tools.create_index(
+            self.env.cr,
+            NAME_INDEX,
+            self._table,
+            ["to_tsvector('simple', dealer_name_key)"],
+            method="gin",
+        )
 
     @api.model
     def _client_search_domain(self, value):
@@ -142,6 +184,12 @@ class ResPartner(models.Model):
             SQL("SELECT id FROM res_partner WHERE %s ILIKE %s", SQL.identifier(column), pattern)
             for column in columns
         ]
+        words = name_words(value)[:NAME_WORDS_MAX]
+        condition = words and self._name_word_conditions(words, words)
+        if condition:
+            # Every typed word starts a word of the name, in any order and case.
+            self.flush_model(["dealer_name_key"])
+            queries.append(SQL("SELECT id FROM res_partner WHERE %s", condition))
         normalized = normalize_phone(value, self._phone_country_code())
         if normalized:
             queries.append(
@@ -163,6 +211,91 @@ class ResPartner(models.Model):
                 for fragment in sorted(fragments)
             ]
         return queries
+
+    @api.model
+    def _name_word_conditions(self, words, prefix=(), alias="res_partner"):
+        """SQL conditions: each of ``words`` (from ``name_words``) is a word of the
+        client's name, or starts one for those also in ``prefix``. Words are looked
+        up in the index of ``dealer_name_key`` (NAME_INDEX), except short ones
+        starting a word, which most names have: those are only checked on the rows
+        the others select. None when no word can be looked up."""
+        column = SQL.identifier(alias, "dealer_name_key")
+        terms, conditions = [], []
+        for word in words:
+            start = word in prefix
+            if not start:
+                terms.append(word)
+            elif len(word) >= NAME_INDEXED_MIN:
+                terms.append(f"{word}:*")
+            pattern = f"% {escape_psql(word)}{'' if start else ' '}%"
+            conditions.append(SQL("%s LIKE %s", column, pattern))
+        if not terms:
+            return None
+        # The words are letters and digits only (name_words): safe in a tsquery.
+        lookup = SQL(
+            "to_tsvector('simple', %s) @@ to_tsquery('simple', %s)", column, " & ".join(terms)
+        )
+        return SQL(" AND ").join([lookup, *conditions])
+
+    @api.model
+    @api.returns("self", lambda value: value.ids)
+    def dealer_find_by_name(self, text, limit=8, domain=()):
+        """Active clients whose name has the typed words of ``text`` as words, in
+        any order, case and ё/е spelling ("Иван Иванов"), at most ``limit``, best
+        first: the name exactly (same words), then the names having every typed
+        word. When no name has them all, the last typed word may start a word
+        ("иванов и", "смирнов серг"), and failing that every typed word. In each
+        group clients of the user's branch or of none come before those of other
+        branches, then the most recently contacted, then by name. Record rules
+        apply; ``domain`` restricts the clients further."""
+        limit = check_limit(self.env, limit) or 8
+        words = list(dict.fromkeys(name_words(text)))[:NAME_WORDS_MAX]
+        if not words:
+            return self.browse()
+        self.flush_model(
+            [
+                "dealer_name_key",
+                "complete_name",
+                "company_id",
+                "last_incoming_contact",
+                "last_outgoing_contact",
+            ]
+        )
+        alias = self._table
+        column = SQL.identifier(alias, "dealer_name_key")
+        # Exactly the typed words, in any order: the sorted words are equal.
+        exact = SQL(
+            "ARRAY(SELECT word FROM unnest(string_to_array(btrim(%s), ' ')) word "
+            'ORDER BY word COLLATE "C") = %s::text[]',
+            column,
+            sorted(name_words(text)),
+        )
+        # Clients without a branch are every branch's; then alphabetical, as
+        # Odoo orders clients.
+        order = SQL(
+            "%s DESC, COALESCE(%s = %s, TRUE) DESC, GREATEST(%s, %s) DESC NULLS LAST, %s, %s DESC",
+            exact,
+            SQL.identifier(alias, "company_id"),
+            self.env.company.id,
+            SQL.identifier(alias, "last_incoming_contact"),
+            SQL.identifier(alias, "last_outgoing_contact"),
+            SQL.identifier(alias, "complete_name"),
+            SQL.identifier(alias, "id"),
+        )
+        # Whole words first: few rows, found at once even for common names; the
+        # starts of words only when no name has them all whole (typing goes on).
+        for prefix in dict.fromkeys(((), tuple(words[-1:]), tuple(words))):
+            condition = self._name_word_conditions(words, prefix, alias)
+            if condition is None:
+                continue
+            query = self._search(list(domain))
+            query.add_where(condition)
+            query.order = order
+            query.limit = limit
+            rows = self.env.execute_query(query.select(SQL.identifier(alias, "id")))
+            if rows:
+                return self.browse([row_id for (row_id,) in rows])
+        return self.browse()
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):

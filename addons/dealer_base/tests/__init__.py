@@ -5,3 +5,5 @@ from . import test_client_search
 from . import test_access
 from . import test_input_validation
 from . import test_normalizers_property
+from . import test_region_search
+from . import test_name_search

@@ -1,3 +1,4 @@
+from .name import NAME_KEY_SQL, NAME_WORDS_MAX, name_key, name_words
 from .phone import PHONE_NUMBER_MAX, normalize_phone, phone_digits
 from .validate import (
     DATE_MAX,

@@ -39,7 +39,6 @@ class ProjectTask(models.Model):
     dealer_crm_status = fields.Char(string="CRM Status Code", compute="_compute_dealer_crm")
 
     def init(self):
-        super().init()
         # The segmentation reads each client's documents and open dealership tasks;
         # without it every batch of the nightly run scans the whole task table.
         create_index(

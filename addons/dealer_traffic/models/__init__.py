@@ -2,8 +2,12 @@ from . import dealer_direction
 from . import dealer_traffic_channel
 from . import dealer_contact_goal
 from . import dealer_ignore_reason
+from . import dealer_appointment_kind
 from . import dealer_traffic
+from . import dealer_traffic_notify
+from . import dealer_traffic_followup
 from . import project_task_type
 from . import project_task
 from . import res_partner
 from . import res_users
+from . import utm_source

@@ -32,6 +32,7 @@ WORKFLOW_FIELDS = frozenset(
         "process_minutes",
         "was_overdue",
         "response_deadline",
+        "is_finished",
     }
 )
 # What a new contact may be created with: the draft's own values, the responsible
@@ -46,12 +47,15 @@ DRAFT_VALUES = {
     "processed_date": (False,),
     "ignore_reason_id": (False,),
     "ignore_comment": (False, ""),
+    "is_finished": (False,),
 }
 # The registration screen's buttons, which create and act in one transaction.
 SCREEN_ACTIONS = (
     "action_register_from_screen",
     "action_transfer_from_screen",
     "action_queue_from_screen",
+    "action_finish_from_screen",
+    "action_callback_from_screen",
 )
 # A contact's date may run ahead of the server clock by this much (client clocks).
 DATE_TOLERANCE = timedelta(minutes=5)
@@ -485,7 +489,8 @@ class DealerTraffic(models.Model):
         # still be subscribed and told. The author stays the current user.
         for traffic in self.sudo().filtered("user_id"):
             traffic.message_subscribe(partner_ids=traffic.user_id.partner_id.ids)
-            traffic.message_post(
+            # In the Discuss inbox whatever the employee's e-mail preference.
+            traffic.with_context(dealer_force_inbox=True).message_post(
                 body=body,
                 author_id=self.env.user.partner_id.id,
                 partner_ids=traffic.user_id.partner_id.ids,
@@ -500,7 +505,8 @@ class DealerTraffic(models.Model):
                     "message": " — ".join(
                         (f"{traffic.name}: {traffic.goal_id.name}", traffic._client_label())
                     ),
-                    "sticky": False,
+                    # A walk-in waiting in the showroom: the toast stays until read.
+                    "sticky": bool(traffic.queued_date),
                 },
             )
 
@@ -661,9 +667,16 @@ class DealerTraffic(models.Model):
         return True
 
     @api.returns("project.task", lambda task: task.id)
-    def action_process(self, kind, task=False, name=False):
+    def action_process(
+        self, kind, task=False, name=False, *, visit_at=False, appointment_kind=False, advisor=False
+    ):
         """Turn the contact into work: a new task of ``kind`` in the direction's
-        project, or ``task`` (a record or an id), an open task of the same client."""
+        project, or ``task`` (a record or an id), an open task of the same client.
+
+        The task is booked for ``visit_at`` (UTC; not in the past), of
+        ``appointment_kind`` with the service advisor ``advisor`` (a consultant of the
+        contact's branch, also made an assignee) when given; its deadline is the booked
+        time."""
         self.ensure_one()
         if kind not in dict(TASK_KINDS):
             raise UserError(self.env._("Unknown kind of task: %s.", kind))
@@ -676,6 +689,16 @@ class DealerTraffic(models.Model):
         )
         if not self.partner_id:
             raise UserError(self.env._("Identify the client before processing the contact."))
+        planning = self.env["project.task"]._dealer_planning_vals(
+            self.company_id,
+            direction=self.direction_id,
+            visit_at=visit_at,
+            appointment_kind=appointment_kind,
+            advisor=advisor,
+        )
+        assignees = (self.user_id or self.env.user) | self.env["res.users"].browse(
+            planning.get("dealer_advisor_id")
+        )
         if task:
             if task.partner_id != self.partner_id:
                 raise UserError(
@@ -687,6 +710,10 @@ class DealerTraffic(models.Model):
                 body=self.env._("Contact %s attached to this task.", self.name),
             )
             self.task_ids |= task
+            if planning.get("dealer_advisor_id"):
+                planning["user_ids"] = [fields.Command.link(planning["dealer_advisor_id"])]
+            if planning:
+                task.write(planning)
         else:
             project = self.direction_id.project_id
             if not project:
@@ -703,10 +730,11 @@ class DealerTraffic(models.Model):
                     "project_id": project.id,
                     "partner_id": self.partner_id.id,
                     "vehicle_id": self.vehicle_id.id,
-                    "user_ids": [fields.Command.set((self.user_id or self.env.user).ids)],
+                    "user_ids": [fields.Command.set(assignees.ids)],
                     "dealer_kind": kind,
                     "traffic_id": self.id,
                     "description": self.note,
+                    **planning,
                 }
             )
         now = fields.Datetime.now()
@@ -813,7 +841,9 @@ class DealerTraffic(models.Model):
     def get_responsible_candidates(self, goal_id, company_id=False):
         """Employees to offer on the registration screen, with their availability and
         their counts of unprocessed and transferred-today traffic: consultants of
-        the branch, which must be one of the current user's."""
+        the branch, which must be one of the current user's, who work in the goal's
+        direction (administrators only when tied to it), and the goal's responsible
+        employees."""
         goal = to_record(self.env, "dealer.contact.goal", goal_id, self.env._("Contact Goal"))
         company = (
             to_record(self.env, "res.company", company_id, self.env._("Branch"))
@@ -831,6 +861,9 @@ class DealerTraffic(models.Model):
         )
         if goal.restrict_to_users:
             users &= goal.user_ids.sudo()
+        else:
+            direction = goal.direction_id
+            users = users.filtered(lambda u: u in goal.user_ids or u._dealer_works_in(direction))
         users = users.filtered(lambda u: not u.share).sudo(False)
         counts = self._responsible_counts(users)
         presence_order = {"available": 0, "busy": 1, "away": 2}

@@ -6,5 +6,11 @@ from . import test_traffic_access
 from . import test_traffic_reports
 from . import test_registration_helpers
 from . import test_lookup_input
+from . import test_client_card
 from . import test_ui
 from . import test_access_matrix
+from . import test_appointment
+from . import test_catalogue_order
+from . import test_responsible_candidates
+from . import test_traffic_notify
+from . import test_traffic_followup

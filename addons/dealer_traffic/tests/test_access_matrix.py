@@ -39,6 +39,7 @@ EXPECTED = {
     "dealer.traffic.channel": CONFIGURATION,
     "dealer.contact.goal": CONFIGURATION,
     "dealer.ignore.reason": CONFIGURATION,
+    "dealer.appointment.kind": CONFIGURATION,
     "fleet.vehicle.model": CONFIGURATION,
     # Odoo's Contact Creation right, which the operator role implies, includes deleting.
     "res.partner": {
@@ -96,6 +97,12 @@ EXPECTED = {
         "admin": ("rwcd", "--.-"),
     },
     "dealer.traffic.reassign.wizard": {
+        "operator": ("rwcd", "--.-"),
+        "consultant": ("rwcd", "--.-"),
+        "supervisor": ("rwcd", "--.-"),
+        "admin": ("rwcd", "--.-"),
+    },
+    "dealer.traffic.callback.wizard": {
         "operator": ("rwcd", "--.-"),
         "consultant": ("rwcd", "--.-"),
         "supervisor": ("rwcd", "--.-"),
@@ -160,6 +167,7 @@ class TestAccessMatrix(TransactionCase):
                 {"name": "Матрица", "direction_id": cls.service.id}
             ),
             "dealer.ignore.reason": env["dealer.ignore.reason"].create({"name": "Матрица"}),
+            "dealer.appointment.kind": env["dealer.appointment.kind"].create({"name": "Матрица"}),
             "fleet.vehicle.model": env["fleet.vehicle.model"].create(
                 {"name": "Matrix", "brand_id": cls.brand.id}
             ),
@@ -259,6 +267,7 @@ class TestAccessMatrix(TransactionCase):
             "dealer.traffic.reassign.wizard": lambda t: (
                 traffic_ids(t) | {"user_id": cls.colleague.id, "comment": "Матрица"}
             ),
+            "dealer.traffic.callback.wizard": lambda t: traffic_ids(t) | {"comment": "Матрица"},
         }
 
     # --- what each model's cells do ------------------------------------------------
@@ -272,6 +281,7 @@ class TestAccessMatrix(TransactionCase):
             "dealer.traffic.channel": {"code": "matrix2", "name": "Матрица 2"},
             "dealer.contact.goal": {"name": "Матрица 2", "direction_id": self.service.id},
             "dealer.ignore.reason": {"name": "Матрица 2"},
+            "dealer.appointment.kind": {"name": "Матрица 2"},
             "fleet.vehicle.model": {"name": "Matrix 2", "brand_id": self.brand.id},
         }
         cases = {

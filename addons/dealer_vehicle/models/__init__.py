@@ -1,3 +1,5 @@
+from . import fleet_vehicle_model_brand
+from . import fleet_vehicle_model
 from . import dealer_vehicle
 from . import dealer_vehicle_odometer
 from . import dealer_vehicle_ownership

@@ -11,6 +11,19 @@ class ResPartner(models.Model):
 
     vehicle_ids = fields.One2many("dealer.vehicle", "owner_id", string="Vehicles")
     vehicle_count = fields.Integer(compute="_compute_vehicle_count")
+    customer_vehicle_ids = fields.One2many(
+        "dealer.vehicle", "customer_id", string="Vehicles as Customer"
+    )
+    trusted_vehicle_ids = fields.One2many(
+        "dealer.vehicle", "trusted_person_id", string="Vehicles as Trusted Person"
+    )
+    # The cars the client does not own but buys or drives for their owner: on the
+    # card next to their own, so that it lists every car the button counts.
+    party_vehicle_ids = fields.Many2many(
+        "dealer.vehicle",
+        compute="_compute_party_vehicle_ids",
+        string="Vehicles as Customer or Trusted Person",
+    )
 
     def _vehicle_domain(self):
         return [
@@ -27,6 +40,13 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.vehicle_count = len(vehicles.filtered(lambda v, p=partner: p in v._parties()))
+
+    @api.depends("vehicle_ids", "customer_vehicle_ids", "trusted_vehicle_ids")
+    def _compute_party_vehicle_ids(self):
+        for partner in self:
+            partner.party_vehicle_ids = (
+                partner.customer_vehicle_ids | partner.trusted_vehicle_ids
+            ) - partner.vehicle_ids
 
     @api.model
     def _client_search_queries(self, value):

@@ -81,6 +81,11 @@ registry.category("web_tour.tours").add("dealer_traffic_process_tour", {
             run: "click",
         },
         {
+            content: "The consultant's window shows the client's card: phone and car",
+            trigger:
+                ".o_dealer_traffic_client_card .o_dealer_client_card:contains(Туров Клиент Иванович):contains(+7 916 433 21 10) .o_dealer_card_vehicle:contains(Т433ТТ77)",
+        },
+        {
             content: "Take it",
             trigger: "button[name=action_take]",
             run: "click",
@@ -145,6 +150,11 @@ registry.category("web_tour.tours").add("dealer_traffic_queue_tour", {
             run: "click",
         },
         {
+            content: "The new client's details, the name taken from what was typed: create",
+            trigger: ".o_dealer_new_client:has(.o_dealer_new_name:value(Пешеходов Пётр)) .o_dealer_new_confirm",
+            run: "click",
+        },
+        {
             trigger: ".o_dealer_client_card .o_dealer_client_name:contains(Пешеходов Пётр)",
         },
         {
@@ -185,6 +195,84 @@ registry.category("web_tour.tours").add("dealer_traffic_assign_from_queue_tour",
         {
             content: "The visitor left the queue",
             trigger: ".o_kanban_renderer:not(:has(.o_kanban_record:contains(Пешеходов Пётр)))",
+        },
+    ],
+});
+
+// Booked the day after tomorrow at 10:00 (in the browser's zone, as the field shows it).
+const appointmentDay = () => luxon.DateTime.now().plus({ days: 2 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+
+registry.category("web_tour.tours").add("dealer_traffic_appointment_tour", {
+    url: "/odoo/action-dealer_traffic.dealer_traffic_action_my",
+    steps: () => [
+        {
+            content: "Open the contact taken into work",
+            trigger: ".o_data_row td:contains(Туров Клиент Иванович)",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(In Work)",
+        },
+        {
+            content: "Process",
+            trigger: "button[name=action_open_process]",
+            run: "click",
+        },
+        {
+            content: "Into an appointment, as the contact's goal suggests",
+            trigger: ".modal .o_field_widget[name=kind] .o_selection_badge.active:contains(Appointment)",
+        },
+        {
+            content: "The kind of appointment: diagnostics",
+            trigger: ".modal .o_field_widget[name=appointment_kind_id] .o_selection_badge:contains(Diagnostics)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=appointment_kind_id] .o_selection_badge.active:contains(Diagnostics)",
+        },
+        {
+            content: "The service advisor: a consultant of the branch",
+            trigger: ".modal .o_field_widget[name=advisor_id] input",
+            run: "edit Мастер Тура",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains(Мастер Тура)",
+            run: "click",
+        },
+        {
+            content: "The date and time the client is booked for",
+            trigger: ".modal .o_field_widget[name=visit_at] input",
+            run: `edit ${appointmentDay().toFormat("MM/dd/yyyy HH:mm:ss")} && press Enter`,
+        },
+        {
+            trigger: `.modal .o_field_widget[name=visit_at] input:value(${appointmentDay().toFormat("MM/dd/yyyy")})`,
+        },
+        {
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The appointment opens, booked with the advisor",
+            trigger: ".o_form_view .o_field_widget[name=dealer_advisor_id] input:value(Мастер Тура)",
+        },
+        {
+            trigger: `.o_form_view .o_field_widget[name=dealer_visit_at] input:value(${appointmentDay().toFormat("MM/dd/yyyy")})`,
+        },
+        {
+            content: "Open the calendar of appointments",
+            trigger: "button[name=action_dealer_open_calendar]",
+            run: "click",
+        },
+        {
+            content: "The appointment is in the calendar on its day",
+            trigger: ".o_calendar_view .fc-event:contains(Туров Клиент Иванович)",
+        },
+        {
+            content: "The calendar is filtered per advisor",
+            trigger: ".o_calendar_filter[data-name=dealer_advisor_id] .o_calendar_filter_item:contains(Мастер Тура)",
+        },
+        {
+            trigger: ".o_calendar_filter[data-name=dealer_appointment_kind_id] .o_calendar_filter_item:contains(Diagnostics)",
         },
     ],
 });

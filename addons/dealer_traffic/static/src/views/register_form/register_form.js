@@ -7,6 +7,8 @@ const SCREEN_ACTIONS = [
     "action_register_from_screen",
     "action_transfer_from_screen",
     "action_queue_from_screen",
+    "action_finish_from_screen",
+    "action_callback_from_screen",
 ];
 
 /**
