@@ -726,6 +726,9 @@ class DealerPartnerStatus(models.Model):
             stamp=fields.Datetime.now(),
             **statuses,
         )
+        # PostgreSQL's JIT would compile this statement for each batch, at a cost of
+        # a third of the run (measured at 200,000 clients); LOCAL ends with the batch.
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
         self.env.cr.execute(query)
         written, decayed = self.env.cr.fetchone()
         # The rows were written behind the ORM's back.
