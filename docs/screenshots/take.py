@@ -71,9 +71,16 @@ class Browser:
             if message.get("id") == self.next_id:
                 return message.get("result", {})
 
-    def shot(self, url, path, wait=4.0):
+    def shot(self, url, path, wait=4.0, click=None):
+        """Open ``url``; with ``click``, a CSS selector clicked once the page is there."""
         self.send("Page.navigate", url=url)
         time.sleep(wait)
+        if click:
+            self.send(
+                "Runtime.evaluate",
+                expression=f"document.querySelector({json.dumps(click)}).click()",
+            )
+            time.sleep(2)
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
         print(f"{path.name}: {url}")
@@ -143,6 +150,15 @@ def main():
         browser.shot(
             f"{base}/action-dealer_traffic.dealer_traffic_action_journal",
             HERE / "traffic_journal.png",
+        )
+        browser.shot(
+            f"{base}/action-dealer_base.res_partner_action_clients/{client}",
+            HERE / "client_crm.png",
+            click=".o_notebook .nav-link[name=dealer_crm]",
+        )
+        browser.shot(
+            f"{base}/action-dealer_segmentation.dealer_segmentation_distribution_report_action",
+            HERE / "segmentation_distribution.png",
         )
     finally:
         browser.close()
