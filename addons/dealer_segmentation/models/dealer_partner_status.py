@@ -305,6 +305,22 @@ class DealerPartnerStatus(models.Model):
         return self._recompute_sql(partner_ids, directions, averages, now, reason)
 
     @api.model
+    def _recompute_for_documents(self, model_name, partners):
+        """Move ``partners`` at once in the directions whose document sources read
+        ``model_name``: for modules whose documents are not tasks (sale orders,
+        invoices), when one is confirmed, posted or cancelled."""
+        if not partners:
+            return 0
+        # sudo: the status follows the document whoever confirms or cancels it, also
+        # a salesman or an accountant without a dealership role; nothing is read back
+        # or shown to them.
+        sources = self.env["dealer.segmentation.source"].sudo()
+        directions = sources.search([("model_name", "=", model_name)]).direction_id
+        if not directions:
+            return 0
+        return self.sudo()._recompute_partners(partners, directions)
+
+    @api.model
     def _cron_recompute(self, batch_size=RECOMPUTE_BATCH, now=None):
         """The nightly run: decay first (quick, so that the morning's statuses are
         right even if the long pass is cut short), then the direction averages and

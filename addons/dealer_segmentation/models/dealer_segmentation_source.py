@@ -101,6 +101,7 @@ class DealerSegmentationSource(models.Model):
             )
         domain = self._parse_domain()
         try:
+            # sudo: only the domain's fields are checked, not anyone's records.
             model.sudo()._where_calc(domain)
         except (ValueError, TypeError, KeyError, AssertionError, NotImplementedError) as error:
             raise ValidationError(
@@ -138,8 +139,6 @@ class DealerSegmentationSource(models.Model):
         None when it has nothing to give (a project source of a direction without a
         project)."""
         self.ensure_one()
-        # sudo: a client's status counts all their documents, not only those the user
-        # who triggered the recomputation may read; only the status is shown to them.
         try:
             self._check_model_and_fields()
         except ValidationError as error:
@@ -147,6 +146,8 @@ class DealerSegmentationSource(models.Model):
             # source rather than stop the whole run.
             _logger.warning("Document source %s skipped: %s", self.display_name, error)
             return None
+        # sudo: a client's status counts all their documents, not only those the user
+        # who triggered the recomputation may read; only the status is shown to them.
         model = self.env[self.model_name].sudo()
         partner_field = self.partner_field
         domain = [*self._parse_domain(), (partner_field, "!=", False)]

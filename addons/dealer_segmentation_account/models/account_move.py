@@ -22,11 +22,4 @@ class AccountMove(models.Model):
         invoice. Other changes wait for the nightly run."""
         moves = self.filtered(lambda move: move.is_sale_document())
         partners = moves.partner_id | moves.reversed_entry_id.partner_id
-        if not partners:
-            return
-        # sudo: the status follows the invoice whoever posts or cancels it, also an
-        # accountant without a dealership role; nothing is read back or shown to them.
-        sources = self.env["dealer.segmentation.source"].sudo()
-        directions = sources.search([("model_name", "=", self._name)]).direction_id
-        if directions:
-            self.env["dealer.partner.status"].sudo()._recompute_partners(partners, directions)
+        self.env["dealer.partner.status"]._recompute_for_documents(self._name, partners)

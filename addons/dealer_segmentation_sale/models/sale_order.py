@@ -18,11 +18,4 @@ class SaleOrder(models.Model):
         """Move the clients' CRM statuses at once in the directions that count sale
         orders; other changes (client, date, lines of a confirmed order) wait for the
         nightly run."""
-        # sudo: the status follows the order whoever confirms or cancels it, also a
-        # salesman without a dealership role; nothing is read back or shown to them.
-        sources = self.env["dealer.segmentation.source"].sudo()
-        directions = sources.search([("model_name", "=", self._name)]).direction_id
-        if directions and self.partner_id:
-            self.env["dealer.partner.status"].sudo()._recompute_partners(
-                self.partner_id, directions
-            )
+        self.env["dealer.partner.status"]._recompute_for_documents(self._name, self.partner_id)

@@ -92,6 +92,7 @@ class DealerTraffic(models.Model):
         # back only to tell the employees concerned, with no contact data.
         after = self.sudo()
         self._send_unprocessed_counters(users_before | after.user_id)
+        # sudo: as ``after``, for the contacts that were queued before the write.
         (queued_before.sudo() | after.filtered(lambda t: t.state == "queued"))._send_queue_changed()
         return result
 
@@ -103,6 +104,7 @@ class DealerTraffic(models.Model):
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         if self.env.context.get("dealer_force_inbox"):
             addressed = set(
+                # sudo: the message's recipients, whom Odoo itself is notifying.
                 msg_vals.get("partner_ids", []) if msg_vals else message.sudo().partner_ids.ids
             )
             for recipient in recipients:

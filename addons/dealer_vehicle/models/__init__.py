@@ -1,3 +1,4 @@
+from . import dealer_catalogue_alias_mixin
 from . import fleet_vehicle_model_brand
 from . import fleet_vehicle_model
 from . import dealer_vehicle

@@ -1,11 +1,11 @@
 from odoo import api, fields, models
-from odoo.osv import expression
 
-from ..tools import catalogue_search_domain, catalogue_search_text, merge_aliases
+from ..tools import catalogue_search_text
 
 
 class FleetVehicleModel(models.Model):
-    _inherit = "fleet.vehicle.model"
+    _name = "fleet.vehicle.model"
+    _inherit = ["fleet.vehicle.model", "dealer.catalogue.alias.mixin"]
 
     dealer_aliases = fields.Char(
         string="Other Names",
@@ -28,19 +28,4 @@ class FleetVehicleModel(models.Model):
         """Odoo's search, or every word typed beginning a word of the model's or
         its brand's names, in any order: «Киа Рио», «рио», «Лада Вёста»."""
         domain = super()._search_display_name(operator, value)
-        if operator == "ilike" and isinstance(value, str):
-            words = catalogue_search_domain("dealer_search_text", value)
-            if words:
-                domain = expression.OR([domain, expression.AND([[leaf] for leaf in words])])
-        return domain
-
-    @api.model
-    def _dealer_add_aliases(self, aliases_by_xmlid):
-        """Add the other names of the catalogue (``{xmlid: "name, name"}``) to those
-        staff may have given, on installation and on every update."""
-        for xmlid, aliases in aliases_by_xmlid.items():
-            record = self.env.ref(xmlid, raise_if_not_found=False)
-            if record and record._name == self._name:
-                merged = merge_aliases(record.dealer_aliases, aliases)
-                if merged != record.dealer_aliases:
-                    record.dealer_aliases = merged
+        return self._dealer_alias_domain(domain, operator, value)
