@@ -11,6 +11,9 @@ from odoo.tools import SQL
 from .dealer_segmentation_range import CYRILLIC
 
 RECOMPUTE_BATCH = 5000
+# The nightly run's per-client aggregates (a temporary table, of its session only).
+FACTS_TABLE = "dealer_segmentation_facts"
+FACTS_WORK_MEM = "256MB"
 CLOSED_TASK_STATES = ("1_done", "1_canceled")
 # What the segmentation engine owns: only it (and the inactive actions) write these.
 ENGINE_FIELDS = frozenset(
@@ -395,35 +398,85 @@ class DealerPartnerStatus(models.Model):
     @api.model
     def _recompute_all(self, batch_size=RECOMPUTE_BATCH, now=None, commit=False):
         """Every client in every active direction, committing per batch when
-        ``commit`` (the nightly run; not when loading data, e.g. the demo)."""
+        ``commit`` (the nightly run; not when loading data, e.g. the demo).
+
+        The documents, tasks and contacts of the whole base are aggregated once per
+        client and direction into a temporary table (one scan of each table), then
+        the clients are judged and written in batches of ids reading it."""
         now = now or fields.Datetime.now()
         directions = self._segment_directions(None)
         if not directions:
             return 0
-        averages = self._direction_averages(directions, now, stored=False)
-        # sudo: the figures are the direction's, stored for the event path and shown
-        # to staff; the nightly user need not administer directions.
-        for direction in directions.sudo():
-            direction.write(
-                {"crm_average_check": averages.get(direction.id) or 0.0, "crm_computed_at": now}
+        cr = self.env.cr
+        self._flush_sources(directions)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(FACTS_TABLE)))
+        # The aggregation sorts or hashes every document once: room for it in memory
+        # rather than on disk; LOCAL ends with this transaction.
+        cr.execute(SQL("SET LOCAL work_mem = %s", FACTS_WORK_MEM))
+        cr.execute(SQL("SET LOCAL jit = off"))
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE %s AS %s",
+                SQL.identifier(FACTS_TABLE),
+                self._facts_sql(directions, now),
             )
-        self._commit(commit)
-        last_id, total = 0, 0
-        while True:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM res_partner WHERE id > %s ORDER BY id LIMIT %s",
-                    last_id,
-                    batch_size,
+        )
+        cr.execute(
+            SQL("CREATE INDEX ON %s (partner_id, direction_id)", SQL.identifier(FACTS_TABLE))
+        )
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(FACTS_TABLE)))
+        try:
+            averages = self._facts_averages(directions, SQL.identifier(FACTS_TABLE))
+            # sudo: the figures are the direction's, stored for the event path and
+            # shown to staff; the nightly user need not administer directions.
+            for direction in directions.sudo():
+                direction.write(
+                    {
+                        "crm_average_check": averages.get(direction.id) or 0.0,
+                        "crm_computed_at": now,
+                    }
                 )
-            )
-            partner_ids = [row[0] for row in self.env.cr.fetchall()]
-            if not partner_ids:
-                break
-            last_id = partner_ids[-1]
-            total += self._recompute_sql(partner_ids, directions, averages, now, "rule")
             self._commit(commit)
+            last_id, total = 0, 0
+            while True:
+                cr.execute(
+                    SQL(
+                        "SELECT MAX(id) FROM (SELECT id FROM res_partner WHERE id > %s "
+                        "ORDER BY id LIMIT %s) batch",
+                        last_id,
+                        batch_size,
+                    )
+                )
+                upto = cr.fetchone()[0]
+                if upto is None:
+                    break
+                total += self._recompute_sql(
+                    range(last_id + 1, upto + 1),
+                    directions,
+                    averages,
+                    now,
+                    "rule",
+                    facts=FACTS_TABLE,
+                )
+                last_id = upto
+                self._commit(commit)
+        finally:
+            cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(FACTS_TABLE)))
         return total
+
+    def _facts_averages(self, directions, facts):
+        """The average document of each direction over its window, from ``facts``
+        (the table or a subquery of ``_facts_sql``): amount over count of every
+        client's window."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT direction_id, SUM(win_amount) / NULLIF(SUM(win_count), 0) "
+                "FROM %s f GROUP BY direction_id",
+                facts,
+            )
+        )
+        computed = {row[0]: float(row[1] or 0.0) for row in self.env.cr.fetchall()}
+        return {direction.id: computed.get(direction.id, 0.0) for direction in directions}
 
     def _commit(self, commit=True):
         # Commit each batch so a crash keeps the work done; tests own their cursor.
@@ -479,46 +532,152 @@ class DealerPartnerStatus(models.Model):
         if stored:
             result = {d.id: d.crm_average_check for d in directions if d.crm_computed_at}
         missing = directions.filtered(lambda d: d.id not in result)
-        if not missing:
-            return result
-        self._flush_sources(missing)
-        today = self._today(now)
-        windows = SQL(", ").join(
-            SQL("(%s::int4, %s::int4)", d.id, d.crm_window_months) for d in missing
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH docs AS (%(docs)s),
-                     win(direction_id, months) AS (VALUES %(windows)s),
-                     dated AS (
-                        SELECT docs.direction_id, docs.amount,
-                               CASE WHEN docs.is_utc
-                                    THEN (docs.doc_date AT TIME ZONE 'UTC'
-                                                        AT TIME ZONE %(tz)s)::date
-                                    ELSE docs.doc_date::date END AS day
-                          FROM docs)
-                SELECT dated.direction_id, SUM(dated.amount) / COUNT(*)
-                  FROM dated
-                  JOIN win ON win.direction_id = dated.direction_id
-                 WHERE dated.day >= (%(today)s::date - make_interval(months => win.months))::date
-                   AND dated.day <= %(today)s::date
-                 GROUP BY dated.direction_id
-                """,
-                docs=self._documents_sql(missing),
-                windows=windows,
-                tz=self._default_tz(),
-                today=today,
-            )
-        )
-        computed = {row[0]: float(row[1] or 0.0) for row in self.env.cr.fetchall()}
-        result.update({d.id: computed.get(d.id, 0.0) for d in missing})
+        if missing:
+            self._flush_sources(missing)
+            result.update(self._facts_averages(missing, SQL("(%s)", self._facts_sql(missing, now))))
         return result
 
-    def _recompute_sql(self, partner_ids, directions, averages, now, reason):
-        """Compute status, categories and code of ``partner_ids`` × ``directions`` in one
-        statement, upsert them, and log the status changes in the history: set-based,
-        for the nightly batches and the events alike. Returns the rows written."""
+    def _facts_sql(self, directions, now, partners=None):
+        """Per client and direction, what their status is judged on: the last
+        document's day, the documents ever and in the window (count, amount),
+        whether a dealership task is open, the last registered contact's day. Days
+        are the client's branch's; the window ends today there. One scan of each
+        table for the whole base (``partners`` None), or only ``partners``."""
+        default_tz = self._default_tz()
+        # sudo: only the branches' time zones are read.
+        branches = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        zones = {default_tz} | {tz for tz in branches.partner_id.mapped("tz") if tz}
+        dirs = SQL(", ").join(
+            SQL(
+                "(%s::int4, %s::int4, %s::int4)", d.id, d.crm_window_months, d.project_id.id or None
+            )
+            for d in directions
+        )
+
+        def scope(column):
+            if partners is None:
+                return SQL("%s IS NOT NULL", column)
+            return _partner_scope(column, partners)
+
+        def zone_join(alias):
+            """``days`` joined to the rows of ``alias`` by their client's time zone."""
+            alias = SQL.identifier(alias)
+            if len(zones) == 1:
+                # One time zone for every branch (the usual dealer): no client's
+                # branch needs looking up.
+                return SQL("JOIN days d ON d.direction_id = %s.direction_id", alias)
+            return SQL(
+                """JOIN res_partner zp ON zp.id = %(alias)s.partner_id
+                   LEFT JOIN res_company zc ON zc.id = zp.company_id
+                   LEFT JOIN res_partner zcp ON zcp.id = zc.partner_id
+                   JOIN days d ON d.direction_id = %(alias)s.direction_id
+                              AND d.tz = COALESCE(NULLIF(zcp.tz, ''), %(tz)s)""",
+                alias=alias,
+                tz=default_tz,
+            )
+
+        return SQL(
+            """
+            WITH dirs(direction_id, months, project_id) AS (VALUES %(dirs)s),
+            -- Today and the window per time zone and direction; for documents dated
+            -- in UTC, the local midnights that bound them, in UTC, so that no
+            -- document's own date needs converting.
+            days AS MATERIALIZED (
+                SELECT z.tz, dirs.direction_id, t.today, w.win_start,
+                       (w.win_start::timestamp AT TIME ZONE z.tz) AT TIME ZONE 'UTC'
+                           AS win_start_utc,
+                       ((t.today + 1)::timestamp AT TIME ZONE z.tz) AT TIME ZONE 'UTC'
+                           AS day_end_utc
+                  FROM unnest(%(zones)s::varchar[]) z(tz)
+                 CROSS JOIN dirs
+                 CROSS JOIN LATERAL (
+                       SELECT ((%(now)s::timestamp AT TIME ZONE 'UTC')
+                                AT TIME ZONE z.tz)::date AS today) t
+                 CROSS JOIN LATERAL (
+                       SELECT (t.today - make_interval(months => dirs.months))::date
+                           AS win_start) w
+            ),
+            docs AS (%(docs)s),
+            doc_facts AS (
+                SELECT docs.partner_id, docs.direction_id,
+                       GREATEST(
+                           (MAX(docs.doc_date) FILTER (WHERE docs.is_utc)
+                               AT TIME ZONE 'UTC' AT TIME ZONE d.tz)::date,
+                           MAX(docs.doc_date) FILTER (WHERE NOT docs.is_utc)::date
+                       ) AS last_doc,
+                       COUNT(*) AS total_count,
+                       SUM(docs.amount) FILTER (WHERE x.in_window) AS win_amount,
+                       COUNT(*) FILTER (WHERE x.in_window) AS win_count
+                  FROM docs
+                  %(doc_zone)s
+                 CROSS JOIN LATERAL (
+                       SELECT CASE WHEN docs.is_utc THEN docs.doc_date >= d.win_start_utc
+                                   ELSE docs.doc_date::date >= d.win_start END AS in_window) x
+                 WHERE CASE WHEN docs.is_utc THEN docs.doc_date < d.day_end_utc
+                            ELSE docs.doc_date::date <= d.today END
+                 GROUP BY docs.partner_id, docs.direction_id, d.tz
+            ),
+            -- The dealership tasks once, grouped before they meet the directions:
+            -- a task counts in its direction, one without a direction in every
+            -- direction of its project.
+            tasks AS (
+                SELECT t.partner_id, t.dealer_direction_id, t.project_id,
+                       bool_or(t.state NOT IN %(closed)s) AS has_open
+                  FROM project_task t
+                 WHERE %(task_scope)s AND t.dealer_kind IS NOT NULL AND t.active
+                 GROUP BY t.partner_id, t.dealer_direction_id, t.project_id
+            ),
+            traffic_facts AS (
+                SELECT tr.partner_id, tr.direction_id,
+                       (MAX(tr.date) AT TIME ZONE 'UTC' AT TIME ZONE d.tz)::date
+                           AS last_traffic
+                  FROM dealer_traffic tr
+                  %(traffic_zone)s
+                 WHERE %(traffic_scope)s
+                   AND tr.state != 'new'
+                   AND tr.date <= %(now)s
+                 GROUP BY tr.partner_id, tr.direction_id, d.tz
+            )
+            SELECT partner_id, direction_id, MAX(last_doc) AS last_doc,
+                   SUM(total_count)::int4 AS total_count,
+                   SUM(win_amount) AS win_amount, SUM(win_count)::int4 AS win_count,
+                   bool_or(has_open) AS has_open, MAX(last_traffic) AS last_traffic
+              FROM (
+                    SELECT partner_id, direction_id, last_doc, total_count, win_amount,
+                           win_count, NULL::bool AS has_open, NULL::date AS last_traffic
+                      FROM doc_facts
+                    UNION ALL
+                    SELECT tasks.partner_id, dirs.direction_id, NULL, NULL, NULL, NULL,
+                           tasks.has_open, NULL
+                      FROM tasks JOIN dirs ON dirs.direction_id = tasks.dealer_direction_id
+                    UNION ALL
+                    SELECT tasks.partner_id, dirs.direction_id, NULL, NULL, NULL, NULL,
+                           tasks.has_open, NULL
+                      FROM tasks JOIN dirs ON dirs.project_id = tasks.project_id
+                     WHERE tasks.dealer_direction_id IS NULL
+                    UNION ALL
+                    SELECT partner_id, direction_id, NULL, NULL, NULL, NULL, NULL, last_traffic
+                      FROM traffic_facts
+                   ) f
+             GROUP BY partner_id, direction_id
+            """,
+            dirs=dirs,
+            zones=sorted(zones),
+            now=_timestamp(now),
+            docs=self._documents_sql(directions, None if partners is None else list(partners)),
+            doc_zone=zone_join("docs"),
+            closed=CLOSED_TASK_STATES,
+            task_scope=scope(SQL("t.partner_id")),
+            traffic_zone=zone_join("tr"),
+            traffic_scope=scope(SQL("tr.partner_id")),
+        )
+
+    def _recompute_sql(self, partners, directions, averages, now, reason, *, facts=None):
+        """Compute status, categories and code of ``partners`` (ids, or a range of
+        ids) × ``directions`` in one statement, upsert them, and log the status
+        changes in the history: set-based, for the nightly batches and the events
+        alike. The facts are aggregated here, or read from the table ``facts`` the
+        nightly run filled. Returns the rows written."""
         self._flush_sources(directions)
         self.env["dealer.segmentation.range"].flush_model()
         self.env["dealer.crm.status"].flush_model()
@@ -527,118 +686,68 @@ class DealerPartnerStatus(models.Model):
         by_code = {status.code: status for status in status_model.search([])}
         dirs = SQL(", ").join(
             SQL(
-                "(%s::int4, %s::int4, %s::int4, %s::int4, %s::numeric, %s::int4)",
+                "(%s::int4, %s::int4, %s::int4, %s::numeric)",
                 direction.id,
                 by_code["potential"]._days_for(direction) if "potential" in by_code else None,
                 by_code["real"]._days_for(direction) if "real" in by_code else None,
-                direction.crm_window_months,
                 averages.get(direction.id) or 0.0,
-                direction.project_id.id or None,
             )
             for direction in directions
         )
-        now_ts = now if isinstance(now, datetime) else fields.Datetime.to_datetime(now)
+        if facts:
+            facts_sql = SQL(
+                "SELECT * FROM %s f WHERE %s",
+                SQL.identifier(facts),
+                _partner_scope(SQL("f.partner_id"), partners),
+            )
+        else:
+            facts_sql = self._facts_sql(directions, now, partners)
         query = SQL(
             """
-            WITH dirs(direction_id, potential_days, real_days, months, avg_check, project_id)
+            WITH dirs(direction_id, potential_days, real_days, avg_check)
                  AS (VALUES %(dirs)s),
-            parts AS (
-                SELECT rp.id AS partner_id, rp.company_id,
-                       COALESCE(NULLIF(cp.tz, ''), %(tz)s) AS tz
+            pd AS (
+                SELECT rp.id AS partner_id, rp.company_id, dirs.*,
+                       ((%(now)s::timestamp AT TIME ZONE 'UTC')
+                        AT TIME ZONE COALESCE(NULLIF(cp.tz, ''), %(tz)s))::date AS today
                   FROM res_partner rp
                   LEFT JOIN res_company rc ON rc.id = rp.company_id
                   LEFT JOIN res_partner cp ON cp.id = rc.partner_id
-                 WHERE rp.id = ANY(%(partners)s)
-            ),
-            pd AS (
-                SELECT parts.partner_id, parts.company_id, parts.tz, dirs.*, t.today,
-                       (t.today - make_interval(months => dirs.months))::date AS win_start
-                  FROM parts
                  CROSS JOIN dirs
-                 CROSS JOIN LATERAL (
-                       SELECT ((%(now)s::timestamp AT TIME ZONE 'UTC')
-                                AT TIME ZONE parts.tz)::date AS today) t
+                 WHERE %(scope)s
             ),
-            docs AS (%(docs)s),
-            doc_agg AS (
-                SELECT pd.partner_id, pd.direction_id,
-                       MAX(x.day) AS last_doc,
-                       COUNT(*) AS total_count,
-                       SUM(docs.amount) FILTER (WHERE x.day >= pd.win_start) AS win_amount,
-                       COUNT(*) FILTER (WHERE x.day >= pd.win_start) AS win_count
-                  FROM docs
-                  JOIN pd ON pd.partner_id = docs.partner_id
-                         AND pd.direction_id = docs.direction_id
-                 CROSS JOIN LATERAL (
-                       SELECT CASE WHEN docs.is_utc
-                                   THEN (docs.doc_date AT TIME ZONE 'UTC'
-                                                       AT TIME ZONE pd.tz)::date
-                                   ELSE docs.doc_date::date END AS day) x
-                 WHERE x.day <= pd.today
-                 GROUP BY pd.partner_id, pd.direction_id
-            ),
-            task_agg AS (
-                SELECT pd.partner_id, pd.direction_id,
-                       bool_or(t.state NOT IN %(closed)s) AS has_open
-                  FROM project_task t
-                  JOIN pd ON pd.partner_id = t.partner_id
-                         AND (t.dealer_direction_id = pd.direction_id
-                              OR (t.dealer_direction_id IS NULL
-                                  AND t.project_id = pd.project_id))
-                 WHERE t.partner_id = ANY(%(partners)s)
-                   AND t.dealer_kind IS NOT NULL
-                   AND t.active
-                 GROUP BY pd.partner_id, pd.direction_id
-            ),
-            traffic_agg AS (
-                SELECT pd.partner_id, pd.direction_id,
-                       MAX((tr.date AT TIME ZONE 'UTC' AT TIME ZONE pd.tz)::date)
-                           AS last_traffic
-                  FROM dealer_traffic tr
-                  JOIN pd ON pd.partner_id = tr.partner_id
-                         AND pd.direction_id = tr.direction_id
-                 WHERE tr.partner_id = ANY(%(partners)s)
-                   AND tr.state != 'new'
-                   AND tr.date <= %(now)s
-                 GROUP BY pd.partner_id, pd.direction_id
-            ),
+            facts AS MATERIALIZED (%(facts)s),
             calc AS MATERIALIZED (
                 SELECT pd.partner_id, pd.direction_id, pd.company_id, pd.today,
                        o.id AS old_id, o.status_id AS old_status_id,
-                       da.last_doc, tg.last_traffic,
-                       COALESCE(da.total_count, 0) AS total_count,
-                       COALESCE(da.win_amount, 0) AS win_amount,
-                       COALESCE(da.win_count, 0) AS win_count,
-                       CASE WHEN COALESCE(da.win_count, 0) > 0 AND pd.avg_check > 0
-                            THEN da.win_amount / da.win_count / pd.avg_check
+                       f.last_doc, f.last_traffic,
+                       COALESCE(f.total_count, 0) AS total_count,
+                       COALESCE(f.win_amount, 0) AS win_amount,
+                       COALESCE(f.win_count, 0) AS win_count,
+                       CASE WHEN COALESCE(f.win_count, 0) > 0 AND pd.avg_check > 0
+                            THEN f.win_amount / f.win_count / pd.avg_check
                             ELSE 0 END AS avg_ratio,
-                       pd.today - da.last_doc AS recency,
+                       pd.today - f.last_doc AS recency,
                        CASE
                            WHEN o.is_inactive AND %(inactive)s::int4 IS NOT NULL
                                THEN %(inactive)s::int4
-                           WHEN ta.has_open AND %(in_work)s::int4 IS NOT NULL
+                           WHEN f.has_open AND %(in_work)s::int4 IS NOT NULL
                                THEN %(in_work)s::int4
-                           WHEN pd.today - da.last_doc <= pd.real_days
+                           WHEN pd.today - f.last_doc <= pd.real_days
                                 AND %(real)s::int4 IS NOT NULL
                                THEN %(real)s::int4
-                           WHEN pd.today - tg.last_traffic <= pd.potential_days
+                           WHEN pd.today - f.last_traffic <= pd.potential_days
                                 AND %(potential)s::int4 IS NOT NULL
                                THEN %(potential)s::int4
-                           WHEN da.partner_id IS NOT NULL OR ta.partner_id IS NOT NULL
-                                OR tg.partner_id IS NOT NULL
+                           WHEN f.partner_id IS NOT NULL
                                THEN %(lost)s::int4
                        END AS status_id
                   FROM pd
                   LEFT JOIN dealer_partner_status o
                          ON o.partner_id = pd.partner_id AND o.direction_id = pd.direction_id
-                  LEFT JOIN doc_agg da
-                         ON da.partner_id = pd.partner_id AND da.direction_id = pd.direction_id
-                  LEFT JOIN task_agg ta
-                         ON ta.partner_id = pd.partner_id AND ta.direction_id = pd.direction_id
-                  LEFT JOIN traffic_agg tg
-                         ON tg.partner_id = pd.partner_id AND tg.direction_id = pd.direction_id
-                 WHERE o.id IS NOT NULL OR da.partner_id IS NOT NULL
-                    OR ta.partner_id IS NOT NULL OR tg.partner_id IS NOT NULL
+                  LEFT JOIN facts f
+                         ON f.partner_id = pd.partner_id AND f.direction_id = pd.direction_id
+                 WHERE o.id IS NOT NULL OR f.partner_id IS NOT NULL
             ),
             -- Each range with the next one's lower bound: a value falls in the range
             -- whose bounds enclose it, a missing value (recency without any
@@ -678,7 +787,19 @@ class DealerPartnerStatus(models.Model):
                        %(uid)s, %(stamp)s, %(uid)s, %(stamp)s
                   FROM coded c
                   JOIN dealer_direction d ON d.id = c.direction_id
-                 WHERE c.old_id IS NOT NULL OR c.status_id IS NOT NULL
+                  LEFT JOIN dealer_partner_status o ON o.id = c.old_id
+                 -- Unchanged rows are left alone here already: the conflict clause
+                 -- would lock each of them to find out.
+                 WHERE (c.old_id IS NULL AND c.status_id IS NOT NULL)
+                    OR (o.status_id, o.amount_range_id, o.count_range_id,
+                        o.recency_range_id, o.avg_check_range_id, o.code, o.doc_amount,
+                        o.doc_count, o.last_doc_date, o.doc_count_total,
+                        o.last_traffic_date, o.avg_check_ratio)
+                       IS DISTINCT FROM
+                       (c.status_id, c.amount_range_id, c.count_range_id,
+                        c.recency_range_id, c.avg_check_range_id, c.code,
+                        c.win_amount, c.win_count, c.last_doc, c.total_count,
+                        c.last_traffic, ROUND(c.avg_ratio, 4))
                 ON CONFLICT (partner_id, direction_id) DO UPDATE SET
                     status_id = EXCLUDED.status_id,
                     date_status = CASE WHEN s.status_id IS DISTINCT FROM EXCLUDED.status_id
@@ -727,10 +848,9 @@ class DealerPartnerStatus(models.Model):
             """,
             dirs=dirs,
             tz=self._default_tz(),
-            partners=list(partner_ids),
-            now=now_ts,
-            docs=self._documents_sql(directions, partner_ids),
-            closed=CLOSED_TASK_STATES,
+            now=_timestamp(now),
+            scope=_partner_scope(SQL("rp.id"), partners),
+            facts=facts_sql,
             amount_join=_range_join("ra", "amount", SQL("c.win_amount")),
             count_join=_range_join("rn", "count", SQL("c.win_count")),
             recency_join=_range_join("rr", "recency", SQL("c.recency")),
@@ -753,6 +873,18 @@ class DealerPartnerStatus(models.Model):
         if decayed:
             self.env["dealer.partner.status.history"].browse(decayed)._schedule_winback()
         return written
+
+
+def _timestamp(now):
+    return now if isinstance(now, datetime) else fields.Datetime.to_datetime(now)
+
+
+def _partner_scope(column, partners):
+    """``column`` among ``partners``: a list of ids (events), or a ``range`` of ids
+    (the nightly batches, read by index range rather than by a long array)."""
+    if isinstance(partners, range):
+        return SQL("%s BETWEEN %s AND %s", column, partners.start, partners.stop - 1)
+    return SQL("%s = ANY(%s)", column, list(partners))
 
 
 def _range_join(alias, metric, value):

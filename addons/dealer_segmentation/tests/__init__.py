@@ -4,5 +4,6 @@ from . import test_categories
 from . import test_config_checks
 from . import test_segmentation_access
 from . import test_decay
+from . import test_time_zones
 from . import test_reports
 from . import test_ui
