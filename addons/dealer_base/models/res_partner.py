@@ -273,12 +273,11 @@ class ResPartner(models.Model):
         # Clients without a branch are every branch's; then alphabetical, as
         # Odoo orders clients.
         order = SQL(
-            "%s DESC, COALESCE(%s = %s, TRUE) DESC, GREATEST(%s, %s) DESC NULLS LAST, %s, %s DESC",
+            "%s DESC, COALESCE(%s = %s, TRUE) DESC, %s, %s, %s DESC",
             exact,
             SQL.identifier(alias, "company_id"),
             self.env.company.id,
-            SQL.identifier(alias, "last_incoming_contact"),
-            SQL.identifier(alias, "last_outgoing_contact"),
+            SQL(", ").join(self._dealer_name_recency(alias)),
             SQL.identifier(alias, "complete_name"),
             SQL.identifier(alias, "id"),
         )
@@ -296,6 +295,18 @@ class ResPartner(models.Model):
             if rows:
                 return self.browse([row_id for (row_id,) in rows])
         return self.browse()
+
+    @api.model
+    def _dealer_name_recency(self, alias):
+        """How namesakes are ordered after the exact name and the branch: the most
+        recently contacted first. Modules knowing more of the contacts refine it."""
+        return [
+            SQL(
+                "GREATEST(%s, %s) DESC NULLS LAST",
+                SQL.identifier(alias, "last_incoming_contact"),
+                SQL.identifier(alias, "last_outgoing_contact"),
+            )
+        ]
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):

@@ -61,6 +61,19 @@ class ResPartner(models.Model):
             partner.traffic_count = counts.get(partner, 0)
 
     @api.model
+    def _dealer_name_recency(self, alias):
+        """Namesakes last contacted at the user's branch first: the caller is more
+        likely a client of the branch taking the call. The partner's own branch is
+        often empty (clients are shared), its contacts are not."""
+        here = SQL(
+            "(SELECT MAX(t.date) FROM dealer_traffic t "
+            "WHERE t.partner_id = %s AND t.company_id = %s) DESC NULLS LAST",
+            SQL.identifier(alias, "id"),
+            self.env.company.id,
+        )
+        return [here, *super()._dealer_name_recency(alias)]
+
+    @api.model
     def dealer_lookup(self, text, limit=LOOKUP_LIMIT):
         """Clients matching what an operator types on the registration screen (phone,
         name, e-mail, VIN or plate), with their cars and open tasks. Text shorter
