@@ -761,8 +761,11 @@ class DealerPartnerStatus(models.Model):
                                THEN %(lost)s::int4
                        END AS status_id
                   FROM pd
+                  -- The old rows read by the same scope as the clients: by index range,
+                  -- never the whole table.
                   LEFT JOIN dealer_partner_status o
                          ON o.partner_id = pd.partner_id AND o.direction_id = pd.direction_id
+                        AND %(old_scope)s
                   LEFT JOIN facts f
                          ON f.partner_id = pd.partner_id AND f.direction_id = pd.direction_id
                  WHERE o.id IS NOT NULL OR f.partner_id IS NOT NULL
@@ -805,7 +808,7 @@ class DealerPartnerStatus(models.Model):
                        %(uid)s, %(stamp)s, %(uid)s, %(stamp)s
                   FROM coded c
                   JOIN dealer_direction d ON d.id = c.direction_id
-                  LEFT JOIN dealer_partner_status o ON o.id = c.old_id
+                  LEFT JOIN dealer_partner_status o ON o.id = c.old_id AND %(old_scope)s
                  -- Unchanged rows are left alone here already: the conflict clause
                  -- would lock each of them to find out.
                  WHERE (c.old_id IS NULL AND c.status_id IS NOT NULL)
@@ -868,6 +871,7 @@ class DealerPartnerStatus(models.Model):
             tz=self._default_tz(),
             now=_timestamp(now),
             scope=_partner_scope(SQL("rp.id"), partners),
+            old_scope=_partner_scope(SQL("o.partner_id"), partners),
             facts=facts_sql,
             amount_join=_range_join("ra", "amount", SQL("c.win_amount")),
             count_join=_range_join("rn", "count", SQL("c.win_count")),
