@@ -7,14 +7,18 @@ a date over six years, in three directions) and some open and canceled tasks, th
 in one transaction rolled back at the end:
 
 1. ``dealer.partner.status._recompute_all`` over the whole base (first run: every row
-   inserted; second run: nothing changed), and ``_apply_decay`` a day later, against a
-   straightforward per-client ORM implementation of the same rules timed on a sample and
-   extrapolated; the engine's rows must equal the ORM's on the sample;
+   inserted; second run: nothing changed), split into its two phases (the facts
+   aggregation into a temporary table, then the batches judging and writing the clients),
+   and ``_apply_decay`` a day later, against a straightforward per-client ORM
+   implementation of the same rules timed on a sample and extrapolated; the engine's rows
+   must equal the ORM's on the sample; the plans of the facts aggregation and of the first
+   batch; the event path, ``_recompute_partners`` for 1 and for 100 random clients;
 2. the client card (the partner form, its CRM tab included) and the registration lookup
    ``res.partner.dealer_lookup`` with and without dealer_segmentation's additions.
 
     python bench/bench_segmentation.py [--clients N] [--documents N] [--traffic N]
-                                       [--directions 3|5] [--sample N] [--fresh] [--db NAME]
+                                       [--directions 3|5] [--sample N] [--events N]
+                                       [--fresh] [--db NAME]
 """
 
 import argparse
@@ -46,7 +50,6 @@ from bench_traffic import (
     SCHEMA_SOURCES,
     generate,
     lookup_inputs,
-    recorded_statements,
     sources_sha1,
     staff_env,
     timed,
@@ -75,6 +78,7 @@ TARGET_CARD_RATIO = 1.10
 
 CARD_WARMUP = 5
 CARD_SLOWEST = 5  # fields of the card profiled alone, slowest first
+EVENT_WARMUP = 3  # event path calls not counted
 PLAN_WIDTH = 200
 # The index suggested to the engine (see the report): measured in a savepoint, never kept.
 # Indexes to try beside the engine's own, in a savepoint. The one this benchmark first
@@ -201,99 +205,261 @@ def clear_statuses(env):
     env.invalidate_all()
 
 
-def batch_plan(env, now, batch_size=5000):
-    """EXPLAIN (ANALYZE, BUFFERS) of the engine's statement for the first batch of
-    clients, as ``_recompute_all`` runs it (in a savepoint: nothing is kept)."""
+def engine_constants():
+    """The engine's facts table name and batch size (importable once Odoo is loaded)."""
+    from odoo.addons.dealer_segmentation.models import dealer_partner_status as engine
+
+    return engine.FACTS_TABLE, engine.RECOMPUTE_BATCH
+
+
+def statement_kind(code, facts_table):
+    """Which of ``_recompute_all``'s two phases the SQL ``code`` is: "facts" (the
+    ``CREATE TEMPORARY TABLE … AS`` of ``_facts_sql``), "batch" (``_recompute_sql`` of
+    one batch, reading the facts table), else None."""
+    if facts_table not in code:
+        return None
+    if code.lstrip().upper().startswith("CREATE TEMPORARY TABLE"):
+        return "facts"
+    if "INSERT INTO dealer_partner_status " in code:
+        return "batch"
+    return None
+
+
+def sql_code(query):
+    """The code of ``query``, an ``odoo.tools.SQL`` or a string."""
+    code = getattr(query, "code", None)
+    return code if isinstance(code, str) else str(query)
+
+
+@contextmanager
+def timed_statements(cr):
+    """Every statement run on ``cr`` inside the block, as (SQL code, start, end) in
+    ``time.perf_counter`` seconds."""
+    statements = []
+    execute = cr.execute
+
+    def timing_execute(query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return execute(query, params, log_exceptions)
+        finally:
+            statements.append((sql_code(query), start, time.perf_counter()))
+
+    cr.execute = timing_execute
+    try:
+        yield statements
+    finally:
+        del cr.execute
+
+
+@contextmanager
+def kept_settings(cr, names=("work_mem", "jit")):
+    """Restore ``names`` after the block: ``_recompute_all`` sets them LOCAL, for the rest
+    of the transaction, and this benchmark never commits."""
+    before = {}
+    for name in names:
+        cr.execute(f"SHOW {name}")
+        before[name] = cr.fetchone()[0]
+    try:
+        yield before
+    finally:
+        for name, value in before.items():
+            cr.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def full_run(env, now):
+    """``_recompute_all(now=now)``, timed whole and by phase from its own statements: the
+    facts aggregation (the ``CREATE TEMPORARY TABLE … AS`` statement), the preparation
+    that follows (index, ANALYZE, direction averages), the batches (from there to the last
+    batch's statement: judging and writing, with their Python)."""
+    facts_table, _batch = engine_constants()
     Status = env["dealer.partner.status"]
-    directions = Status._segment_directions(None)
-    averages = Status._direction_averages(directions, now, stored=True)
-    env.cr.execute("SELECT id FROM res_partner ORDER BY id LIMIT %s", [batch_size])
-    partner_ids = [row[0] for row in env.cr.fetchall()]
-    with savepoint(env, "plan_record"):
-        with recorded_statements(env.cr) as statements:
-            Status._recompute_sql(partner_ids, directions, averages, now, "rule")
-    statement = max(statements, key=len)
-    with savepoint(env, "plan_explain"):
-        env.cr.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
-        plan = [
-            re.sub(r"'\{[0-9,]{100,}\}'", "'{...}'", line)[:PLAN_WIDTH]
-            for (line,) in env.cr.fetchall()
-            if not line.lstrip().startswith("Buffers")
-        ]
-    ms = float(re.search(r"Execution Time: ([\d.]+) ms", plan[-1]).group(1))
-    return {"partners": len(partner_ids), "ms": ms, "plan": plan}
-
-
-BATCH_SIZE = 5000  # _recompute_all's default
-
-
-def full_run(env, now, batches):
-    """``_recompute_all(now=now)``: (rows written, seconds, partners covered, seconds of
-    the fixed part). With ``batches``, only its first ``batches`` batches, done as it
-    does them (the direction averages over every document, then ``_recompute_sql`` per
-    batch of partners in id order), for an extrapolation to the whole base."""
-    Status = env["dealer.partner.status"]
-    if not batches:
+    with kept_settings(env.cr) as settings, timed_statements(env.cr) as statements:
         rows, elapsed = seconds(lambda: Status._recompute_all(now=now))
-        return rows, elapsed, None, 0.0
-    start = time.perf_counter()
-    directions = Status._segment_directions(None)
-    averages = Status._direction_averages(directions, now, stored=False)
-    for direction in directions:
-        direction.write(
-            {"crm_average_check": averages.get(direction.id) or 0.0, "crm_computed_at": now}
+    kinds = [statement_kind(code, facts_table) for code, _start, _end in statements]
+    if kinds.count("facts") != 1 or "batch" not in kinds:
+        raise RuntimeError(
+            f"_recompute_all ran {kinds.count('facts')} facts statements and "
+            f"{kinds.count('batch')} batches: the engine changed, see statement_kind()"
         )
-    fixed = time.perf_counter() - start
-    env.cr.execute("SELECT id FROM res_partner ORDER BY id LIMIT %s", [batches * BATCH_SIZE])
-    partner_ids = [row[0] for row in env.cr.fetchall()]
-    rows = 0
-    for offset in range(0, len(partner_ids), BATCH_SIZE):
-        batch = partner_ids[offset : offset + BATCH_SIZE]
-        rows += Status._recompute_sql(batch, directions, averages, now, "rule")
-    return rows, time.perf_counter() - start, len(partner_ids), fixed
+    facts = kinds.index("facts")
+    first_batch = kinds.index("batch")
+    last_batch = len(kinds) - 1 - kinds[::-1].index("batch")
+    # The preparation ends with the last statement on the facts table before the batches
+    # (the direction averages); the batches' phase starts there.
+    prepared = max(
+        index for index in range(facts, first_batch) if facts_table in statements[index][0]
+    )
+    facts_s = statements[facts][2] - statements[facts][1]
+    prepare_s = statements[prepared][2] - statements[facts][2]
+    batches_s = statements[last_batch][2] - statements[prepared][2]
+    batch_sql_s = sum(
+        end - start
+        for (_c, start, end), kind in zip(statements, kinds, strict=True)
+        if kind == "batch"
+    )
+    return {
+        "rows": rows,
+        "s": round(elapsed, 2),
+        "facts_s": round(facts_s, 2),
+        "prepare_s": round(prepare_s, 2),
+        "batches_s": round(batches_s, 2),
+        "batches": kinds.count("batch"),
+        "batch_statements_s": round(batch_sql_s, 2),
+        "other_s": round(elapsed - facts_s - prepare_s - batches_s, 2),
+        "statements": len(statements),
+        "settings_before": settings,
+    }
 
 
-def run_figures(rows, elapsed, covered, fixed, partners):
-    figures = {"rows": rows, "measured_s": round(elapsed, 2), "s": round(elapsed, 2)}
-    if covered:
-        figures["partners_measured"] = covered
-        figures["s"] = round(fixed + (elapsed - fixed) * partners / covered, 1)
-    return figures
+class PlanTaken(Exception):
+    """Stops ``_recompute_all`` once its first batch's plan is taken."""
 
 
-def measure_engine(env, now, label, batches=0):
-    """The full run twice (inserts, then nothing to change) and the decay a day later;
-    with ``batches``, the full runs cover only their first batches (extrapolated)."""
+def explained(cr):
+    plan = [
+        re.sub(r"'\{[0-9,]{100,}\}'", "'{...}'", line)[:PLAN_WIDTH]
+        for (line,) in cr.fetchall()
+        if not line.lstrip().startswith("Buffers")
+    ]
+    ms = float(re.search(r"Execution Time: ([\d.]+) ms", plan[-1]).group(1))
+    return {"ms": ms, "plan": plan}
+
+
+def batch_plan(env, now):
+    """EXPLAIN (ANALYZE, BUFFERS) of ``_recompute_all``'s facts aggregation and of its
+    first batch's statement, as it runs them: ``_recompute_all`` itself is called with
+    those two statements run under EXPLAIN ANALYZE (which executes them: the table is
+    filled as usual) and stopped after the first batch; in a savepoint, nothing is kept."""
+    from odoo.tools import SQL
+
+    facts_table, batch_size = engine_constants()
+    Status = env["dealer.partner.status"]
+    cr = env.cr
+    execute = cr.execute
+    plans = {}
+
+    def explaining(query, params=None, log_exceptions=True):
+        kind = statement_kind(sql_code(query), facts_table)
+        if kind is None or kind in plans:
+            return execute(query, params, log_exceptions)
+        statement = cr.mogrify(query, params).decode()
+        execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
+        plans[kind] = explained(cr)
+        if kind == "facts":
+            execute(SQL("SELECT count(*) FROM %s", SQL.identifier(facts_table)))
+            plans[kind]["rows"] = cr.fetchone()[0]
+            return None
+        match = re.search(r"BETWEEN (\d+) AND (\d+)", statement)
+        if match:
+            execute(
+                "SELECT count(*) FROM res_partner WHERE id BETWEEN %s AND %s",
+                [int(match.group(1)), int(match.group(2))],
+            )
+            plans[kind]["partners"] = cr.fetchone()[0]
+            plans[kind]["ids"] = [int(match.group(1)), int(match.group(2))]
+        raise PlanTaken
+
+    with savepoint(env, "plan"):
+        cr.execute = explaining
+        try:
+            Status._recompute_all(now=now)
+        except PlanTaken:
+            pass
+        finally:
+            del cr.execute
+    missing = {"facts", "batch"} - set(plans)
+    if missing:
+        raise RuntimeError(f"_recompute_all ran no {missing} statement: see statement_kind()")
+    plans["batch"].setdefault("partners", batch_size)
+    return plans
+
+
+def measure_engine(env, now, label):
+    """The full run twice (inserts, then nothing to change) and the decay a day later."""
     Status = env["dealer.partner.status"]
     clear_statuses(env)
     env.cr.execute("SELECT count(*) FROM res_partner")
     partners = env.cr.fetchone()[0]
-    scope = f"first {batches} batches of" if batches else "all"
-    log(f"  {label}: full run 1 (every row new) over {scope} {partners:,} partners")
-    first = run_figures(*full_run(env, now, batches), partners)
+    log(f"  {label}: full run 1 (every row new) over all {partners:,} partners")
+    first = full_run(env, now)
     counts, history = status_counts(env)
     first["history"] = history
-    log(f"    {first['measured_s']:.1f} s, {first['rows']:,} rows; run 2 (nothing changed)")
-    second = run_figures(*full_run(env, now, batches), partners)
+    log(
+        f"    {first['s']:.1f} s (facts {first['facts_s']:.1f} s, {first['batches']} batches "
+        f"{first['batches_s']:.1f} s), {first['rows']:,} rows; run 2 (nothing changed)"
+    )
+    second = full_run(env, now)
     later = now + timedelta(days=1)
-    log(f"    {second['measured_s']:.1f} s, {second['rows']:,} rows; decay a day later")
+    log(
+        f"    {second['s']:.1f} s (facts {second['facts_s']:.1f} s, {second['batches']} "
+        f"batches {second['batches_s']:.1f} s), {second['rows']:,} rows; decay a day later"
+    )
     with savepoint(env, "decay"):
         decay_rows, decay_s = seconds(lambda: Status._apply_decay(now=later))
         env.cr.execute(
             "SELECT count(*) FROM dealer_partner_status_history WHERE date > %s", [now.date()]
         )
         decay_history = env.cr.fetchone()[0]
-    decay = run_figures(decay_rows, decay_s, first.get("partners_measured"), 0.0, partners)
-    decay["history"] = decay_history
+    decay = {"rows": decay_rows, "s": round(decay_s, 2), "history": decay_history}
     log(f"    {decay_s:.1f} s, {decay_rows:,} rows")
     return {
         "partners": partners,
-        "batches": batches,
         "full_first": first,
         "full_second": second,
         "decay": decay,
         "statuses": counts,
     }
+
+
+def client_ids(env):
+    """The generated clients (partners with a phone: not the branches nor the staff)."""
+    env.cr.execute("SELECT DISTINCT partner_id FROM dealer_partner_phone ORDER BY partner_id")
+    return [row[0] for row in env.cr.fetchall()]
+
+
+def measure_events(env, rng, now, calls):
+    """The event path, what a registration (or a task opened or done) triggers:
+    ``_recompute_partners(partners, now=now)`` for 1 random client, ``calls`` times, and
+    for 100 random clients, ``calls // 5`` times (at least 2), each call its own clients,
+    cold ORM cache, first with the rows as the full run left them (nothing to write), then
+    with the clients' rows deleted first (every row written, with its history line); in a
+    savepoint."""
+    Status = env["dealer.partner.status"]
+    Partner = env["res.partner"]
+    clients = client_ids(env)
+    shapes = {"1 client": (1, calls), "100 clients": (100, max(2, calls // 5))}
+    results = {}
+    for shape, (size, count) in shapes.items():
+        # Distinct clients in every call: none finds its rows rewritten by an earlier one.
+        picked = rng.sample(clients, min(size * (count + EVENT_WARMUP), len(clients)))
+        groups = [sorted(picked[start : start + size]) for start in range(0, len(picked), size)]
+        for state in ("unchanged", "rows deleted"):
+            timings, written = [], []
+            with savepoint(env, "events"):
+                if state == "rows deleted":
+                    every = sorted({pid for group in groups for pid in group})
+                    env.cr.execute(
+                        "DELETE FROM dealer_partner_status_history WHERE partner_id = ANY(%s)",
+                        [every],
+                    )
+                    env.cr.execute(
+                        "DELETE FROM dealer_partner_status WHERE partner_id = ANY(%s)", [every]
+                    )
+                for index, group in enumerate(groups):
+                    rows, ms = timed(
+                        env, lambda g=group: Status._recompute_partners(Partner.browse(g), now=now)
+                    )
+                    if index >= EVENT_WARMUP:
+                        timings.append(ms)
+                        written.append(rows)
+            results[f"{shape}, {state}"] = {
+                "clients": size,
+                "calls": len(timings),
+                "rows_written": sum(written),
+                "ms": timing(timings),
+            }
+    return results
 
 
 def read_rows(env, partner_ids):
@@ -540,17 +706,8 @@ def compare(engine, baseline):
 def measure_baseline(env, rng, now, directions, *, sample, engine_full):
     """Time the ORM baseline on ``sample`` random clients (first as new rows, then over
     its own rows) and check that it writes exactly the engine's rows."""
-    # The clients the engine's full run covered (with --batches, its first batches only).
-    covered = engine_full["full_first"].get("partners_measured") or engine_full["partners"]
-    env.cr.execute(
-        """SELECT DISTINCT partner_id FROM dealer_partner_phone
-            WHERE partner_id <= (SELECT max(id) FROM (
-                                 SELECT id FROM res_partner ORDER BY id LIMIT %s) covered)
-            ORDER BY partner_id""",
-        [covered],
-    )
-    client_ids = [row[0] for row in env.cr.fetchall()]
-    partner_ids = sorted(rng.sample(client_ids, min(sample, len(client_ids))))
+    clients = client_ids(env)
+    partner_ids = sorted(rng.sample(clients, min(sample, len(clients))))
     engine_rows, engine_history = read_rows(env, partner_ids)
     with savepoint(env, "baseline"):
         env.cr.execute(
@@ -796,22 +953,17 @@ def report(result):
             target = TARGET_DECAY_S if key == "decay" else TARGET_FULL_S
             baseline_s = base["extrapolated_s"]["second" if key == "full_second" else "first"]
             if key == "decay":
-                decayed = figures["rows"] * figures["s"] / max(figures["measured_s"], 1e-9)
-                baseline_s = base["ms_per_client"]["first"] / 1000 * max(decayed, 1)
-            at_million = figures["s"] / scale if key != "decay" else None
-            measured = "whole run"
-            if figures.get("partners_measured"):
-                measured = (
-                    f"{figures['measured_s']:.1f} s on {figures['partners_measured']:,} "
-                    f"partners, {figures['rows']:,} rows"
-                )
+                baseline_s = base["ms_per_client"]["first"] / 1000 * max(figures["rows"], 1)
+            phased = key != "decay"
             rows.append(
                 [
                     name,
                     label,
-                    measured,
+                    f"{figures['rows']:,}",
                     f"{figures['s']:.1f}",
-                    f"{at_million:.0f}" if at_million is not None else "",
+                    f"{figures['facts_s']:.1f}" if phased else "",
+                    f"{figures['batches_s']:.1f} ({figures['batches']})" if phased else "",
+                    f"{figures['s'] / scale:.0f}" if phased else "",
                     f"≤ {target}",
                     f"{baseline_s:,.0f}",
                     fmt_ratio(baseline_s / figures["s"] if figures["s"] else None),
@@ -820,16 +972,31 @@ def report(result):
     header = [
         "engine",
         "run",
-        "measured",
-        "seconds (whole base)",
+        "rows written",
+        "seconds",
+        "facts aggregation s",
+        "batches s (count)",
         "s per 1M clients (linear)",
         "target s",
         "ORM baseline s (extrapolated)",
         "baseline/engine",
     ]
-    log(markdown_table(header, rows, "llrrrrrr"))
+    log(markdown_table(header, rows, "llrrrrrrrr"))
+    first = engine["full_first"]
     log(
-        f"\nORM baseline: per client and direction, `search_read` of its done tasks, its "
+        f"\nThe full run is `_recompute_all` measured whole, its phases from the times of its "
+        f"own statements: facts aggregation = its `CREATE TEMPORARY TABLE … AS` statement "
+        f"(`_facts_sql` over the whole base); batches = from the direction averages to the "
+        f"last batch's statement (`_recompute_sql` per range of partner ids reading the "
+        f"facts table: judging and writing, with their Python; their statements alone "
+        f"{first['batch_statements_s']:.1f} s in the first run); the rest (index and ANALYZE "
+        f"of the facts table, averages: {first['prepare_s']:.1f} s; flushes, drops: "
+        f"{first['other_s']:.1f} s) is in the total only. The batches run with the facts "
+        f"phase's `SET LOCAL work_mem` still in force (nothing commits here; the nightly cron "
+        f"commits it away before them).\n"
+    )
+    log(
+        f"ORM baseline: per client and direction, `search_read` of its done tasks, its "
         f"tasks with a kind and its last contact, `search` of its status row, rules in "
         f"Python, `write`/`create` of the row and its history; {base['sample']} random "
         f"clients: {base['first_s']:.1f} s with new rows ({base['ms_per_client']['first']:.1f} "
@@ -848,12 +1015,44 @@ def report(result):
     )
     log(f"Rows after the first run by direction and status: {mix}.\n")
     for name, variant in result["variants"].items():
-        plan = variant["plan"]
+        facts, batch = variant["plan"]["facts"], variant["plan"]["batch"]
         log(
-            f"{name}: one batch of {plan['partners']:,} partners (EXPLAIN ANALYZE of the "
-            f"statement of `_recompute_sql`): {plan['ms']:.0f} ms\n"
+            f"{name}: the facts aggregation (EXPLAIN ANALYZE of `_recompute_all`'s "
+            f"`CREATE TEMPORARY TABLE … AS`, {facts['rows']:,} rows): {facts['ms']:.0f} ms\n"
         )
-        log("```\n" + "\n".join(plan["plan"]) + "\n```\n")
+        log("```\n" + "\n".join(facts["plan"]) + "\n```\n")
+        ids = batch.get("ids")
+        span = f", ids {ids[0]:,}–{ids[1]:,}" if ids else ""
+        log(
+            f"{name}: its first batch, {batch['partners']:,} partners{span} (EXPLAIN ANALYZE "
+            f"of `_recompute_sql` reading the facts table; the rows as the runs left them, "
+            f"nothing to write): {batch['ms']:.0f} ms\n"
+        )
+        log("```\n" + "\n".join(batch["plan"]) + "\n```\n")
+    events = result["events"]
+    rows = [
+        [
+            shape,
+            str(figures["calls"]),
+            f"{figures['rows_written']:,}",
+            f"{figures['ms']['median']:.1f}",
+            f"{figures['ms']['p95']:.1f}",
+            f"{figures['ms']['max']:.1f}",
+        ]
+        for shape, figures in events.items()
+    ]
+    log(
+        "Event path: `_recompute_partners(partners)` (what registering a contact, opening or "
+        "closing a task triggers), random clients, cold ORM cache, in a savepoint; "
+        "'unchanged': the rows as the full run left them, 'rows deleted': the clients' rows "
+        "and history deleted first (every row written again).\n"
+    )
+    log(
+        markdown_table(
+            ["call", "calls", "rows written", "median ms", "p95 ms", "max ms"], rows, "lrrrrr"
+        )
+    )
+    log("")
     log("#### 2. Client card and registration lookup, with and without segmentation\n")
     card, lookup = result["card"], result["lookup"]
     rows = []
@@ -925,9 +1124,12 @@ def measure(registry, args, data):
         now = fields.Datetime.now().replace(microsecond=0)
         log(f"1. engine over {len(directions)} directions: {', '.join(direction_names)}")
         variants = {}
-        engine = measure_engine(env, now, "engine as is", args.batches)
+        engine = measure_engine(env, now, "engine as is")
+        log("  plans of the facts aggregation and of the first batch")
         engine["plan"] = batch_plan(env, now)
         variants["as is"] = engine
+        log(f"  event path: _recompute_partners, {args.events} calls of 1 client and of 100")
+        events = measure_events(env, random.Random(SEED + 1), now, args.events)
         log(f"  ORM baseline on {args.sample} clients")
         baseline = measure_baseline(
             env, rng, now, directions, sample=args.sample, engine_full=engine
@@ -944,7 +1146,7 @@ def measure(registry, args, data):
                     _none, s = seconds(lambda st=statement: cr.execute(st))
                     index_s.append(round(s, 1))
                 cr.execute("ANALYZE project_task")
-                variant = measure_engine(env, now, "engine + suggested index", args.batches)
+                variant = measure_engine(env, now, "engine + suggested index")
                 variant["plan"] = batch_plan(env, now)
                 variant["index_build_s"] = index_s
                 variants["+ suggested index"] = variant
@@ -959,6 +1161,7 @@ def measure(registry, args, data):
         "engine": engine,
         "variants": variants,
         "baseline": baseline,
+        "events": events,
         "card": card,
         "lookup": lookup,
     }
@@ -976,11 +1179,10 @@ def main():
     )
     parser.add_argument("--sample", type=int, default=500, help="clients of the ORM baseline")
     parser.add_argument(
-        "--batches",
+        "--events",
         type=int,
-        default=0,
-        help="time the full runs on their first N batches of 5,000 partners and extrapolate "
-        "(default: the whole run)",
+        default=100,
+        help="event path calls of 1 client (100; a fifth as many of 100 clients)",
     )
     parser.add_argument(
         "--card-clients", type=int, default=100, help="clients of the card measure (100)"

@@ -864,6 +864,83 @@ def generate_documents(env, rng, *, client_ids, count, now):
     return {"document_clients": buyers, "tasks": counts}
 
 
+# --- generated data: the branches' PBX (dealer_pbx) -----------------------------------
+
+# Every branch's PBX is a generic one (the addon's own JSON webhook) signed with this
+# secret; its webhook token is PBX_TOKEN with the branch's index.
+PBX_SECRET = "bench-pbx-hmac-secret"
+PBX_TOKEN = "bench-pbx-webhook-token-{}"
+# Company numbers dialled (8-800 numbers, which no generated client has): (last digits,
+# direction, information source) per branch, the branch's index in the number.
+PBX_LINES = (
+    ("01", "dealer_base.direction_sales", "dealer_traffic.utm_source_avito"),
+    ("02", "dealer_base.direction_sales", "dealer_traffic.utm_source_autoru"),
+    ("03", "dealer_base.direction_service", "dealer_traffic.utm_source_website"),
+    ("04", "dealer_base.direction_parts", "dealer_traffic.utm_source_website"),
+)
+PBX_LINE_NUMBER = "+7 (800) 555-3{}-{}"
+
+
+def generate_pbx(env, branches):
+    """One generic PBX per branch, created with the ORM (``dealer_pbx`` must be
+    installed): its lines (direction, information source, the branch's operators taking
+    turns as callback responsibles) and an extension per operator and consultant of the
+    branch (``<branch index + 1><nn>``: 101, 102... 201...). Return [{id, company_id,
+    token, secret, lines: {number: {direction_id, source_id, user_id}}, extensions:
+    {number: user_id}}], in the order of ``branches``."""
+    from odoo.fields import Command
+
+    generated = []
+    for index, branch in enumerate(branches):
+        staff = branch["operators"] + branch["consultants"]
+        extensions = {f"{index + 1}{rank:02d}": user_id for rank, user_id in enumerate(staff, 1)}
+        lines = []
+        for rank, (suffix, direction, source) in enumerate(PBX_LINES):
+            lines.append(
+                {
+                    "number": PBX_LINE_NUMBER.format(index, suffix),
+                    "name": f"{env.ref(direction).name} — {env.ref(source).name}",
+                    "direction_id": env.ref(direction).id,
+                    "source_id": env.ref(source).id,
+                    "user_id": branch["operators"][rank % len(branch["operators"])],
+                }
+            )
+        pbx = env["dealer.pbx"].create(
+            {
+                "name": f"АТС {branch['name']}",
+                "provider": "generic",
+                "company_id": branch["id"],
+                "webhook_token": PBX_TOKEN.format(index),
+                "api_secret": PBX_SECRET,
+                "timezone": TZ,
+                "line_ids": [Command.create(line) for line in lines],
+                "extension_ids": [
+                    Command.create({"number": number, "user_id": user_id})
+                    for number, user_id in extensions.items()
+                ],
+            }
+        )
+        generated.append(
+            {
+                "id": pbx.id,
+                "company_id": branch["id"],
+                "token": PBX_TOKEN.format(index),
+                "secret": PBX_SECRET,
+                "lines": {
+                    line.number_normalized: {
+                        "direction_id": line.direction_id.id,
+                        "source_id": line.source_id.id,
+                        "user_id": line.user_id.id,
+                    }
+                    for line in pbx.line_ids
+                },
+                "extensions": extensions,
+            }
+        )
+    env.flush_all()
+    return generated
+
+
 def overdue_condition():
     """The rows ``_cron_auto_ignore`` ignores (alias t, goals joined as g)."""
     return (
@@ -881,9 +958,10 @@ def count_overdue(cr):
     return cr.fetchone()[0]
 
 
-def generate(env, clients, traffic, documents=0):
+def generate(env, clients, traffic, documents=0, pbx=False):
     """Staff, clients, vehicles, traffic and, when ``documents``, project tasks (done ones
-    with an amount: dealer_segmentation's documents); return data statistics."""
+    with an amount: dealer_segmentation's documents), and when ``pbx`` each branch's PBX
+    (``dealer_pbx``: see ``generate_pbx``); return data statistics."""
     cr = env.cr
     rng = random.Random(SEED)
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -924,6 +1002,11 @@ def generate(env, clients, traffic, documents=0):
     with phase("analyze"):
         log("  ANALYZE")
         cr.execute(f"ANALYZE {', '.join(tables)}")
+    pbx_stats = {}
+    if pbx:
+        with phase("pbx"):
+            log("  creating the branches' PBX, lines and extensions with the ORM")
+            pbx_stats = {"pbx": generate_pbx(env, branches)}
     states = traffic_stats["states"]
     return {
         **client_stats,
@@ -937,6 +1020,7 @@ def generate(env, clients, traffic, documents=0):
         "overdue_at_generation": count_overdue(cr),
         "repeat_contacts": traffic_stats["repeats"],
         **document_stats,
+        **pbx_stats,
         "phases_s": phases,
     }
 

@@ -1,6 +1,7 @@
 """End-to-end tests: a real Odoo server on the database the test command just built
 (every dealer addon installed with demo data), driven over HTTP/JSON-RPC."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -20,13 +21,13 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def odoo_url():
-    database = os.environ.get("DEALER_TEST_DB")
-    if not database:
-        pytest.skip("run through ./dev test, which builds the test database")
+@contextlib.contextmanager
+def odoo_server(database, log_name="e2e-server.log", extra_args=()):
+    """A real Odoo HTTP server on ``database``, serving until the block ends: its
+    URL. Several may serve one database at once (the PBX scale-out test)."""
     port = _free_port()
-    log_path = ROOT / ".state" / "logs" / "e2e-server.log"
+    log_path = ROOT / ".state" / "logs" / log_name
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     server = subprocess.Popen(
         [
@@ -44,6 +45,7 @@ def odoo_url():
             str(port),
             "--max-cron-threads",
             "0",
+            *extra_args,
         ],
         cwd=ROOT,
         stdout=log,
@@ -57,7 +59,7 @@ def odoo_url():
             if "Registry loaded" in log_path.read_text(errors="replace"):
                 break
             if server.poll() is not None:
-                pytest.fail("the Odoo server stopped: see .state/logs/e2e-server.log")
+                pytest.fail(f"the Odoo server stopped: see .state/logs/{log_name}")
             time.sleep(0.5)
         else:
             pytest.fail("the Odoo server did not load its registry within 2 minutes")
@@ -67,6 +69,15 @@ def odoo_url():
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def odoo_url():
+    database = os.environ.get("DEALER_TEST_DB")
+    if not database:
+        pytest.skip("run through ./dev test, which builds the test database")
+    with odoo_server(database) as url:
+        yield url
 
 
 class Session:

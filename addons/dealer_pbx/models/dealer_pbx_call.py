@@ -1,0 +1,638 @@
+import posixpath
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.addons.dealer_base.tools import normalize_phone
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, plaintext2html
+
+from .dealer_pbx_event import DIRECTIONS, EVENT_COLUMNS
+
+CALL_STATES = [
+    ("ringing", "Ringing"),
+    ("talking", "Talking"),
+    ("done", "Done"),
+    ("missed", "Missed"),
+]
+CALL_DISPOSITIONS = [
+    ("answered", "Answered"),
+    ("no_answer", "No Answer"),
+    ("busy", "Busy"),
+    ("failed", "Failed"),
+]
+CALLBACK_STATES = [("pending", "To Call Back"), ("done", "Called Back")]
+RECORDING_PATH = "/dealer_pbx/recording/"
+# The columns of a call the assembly reads and writes (``_dealer_store``).
+ASSEMBLY_COLUMNS = (
+    "id",
+    "pbx_id",
+    "company_id",
+    "external_id",
+    "direction",
+    "caller_number",
+    "called_number",
+    "line",
+    "line_id",
+    "direction_id",
+    "source_id",
+    "partner_id",
+    "extension",
+    "user_id",
+    "state",
+    "disposition",
+    "is_answered",
+    "date_start",
+    "date_answer",
+    "date_end",
+    "wait_seconds",
+    "talk_seconds",
+    "recording_url",
+    "recording_ref",
+    "callback_state",
+    "traffic_id",
+)
+
+
+# The columns of an event the assembly reads, in this order.
+EVENT_FIELDS = (
+    "id",
+    "kind",
+    "leg",
+    "direction",
+    "caller",
+    "called",
+    "line",
+    "extension",
+    "time",
+    "start_time",
+    "answer_time",
+    "disposition",
+    "talk_seconds",
+    "recording_url",
+    "recording_ref",
+)
+
+
+class _Event:
+    """A stored event of a call as the assembly reads it (columns of
+    ``dealer_pbx_event``): plain values, no ORM record."""
+
+    __slots__ = EVENT_FIELDS
+
+    def __init__(self, *values):
+        for name, value in zip(EVENT_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+    def __bool__(self):
+        return self.id is not None
+
+
+# What the assembly reads of an event that is not there (no end yet).
+_NO_EVENT = _Event(*[None] * len(EVENT_FIELDS))
+
+
+def _seconds(later, earlier):
+    if not later or not earlier:
+        return 0
+    return max(int((later - earlier).total_seconds()), 0)
+
+
+class DealerPbxCall(models.Model):
+    """One call, whatever the number of its events and legs: recomputed from all of
+    its stored events (``dealer.pbx.event``) each time one arrives, under a lock of
+    its row, so that concurrent and out-of-order events give the same call."""
+
+    _name = "dealer.pbx.call"
+    _description = "PBX Call"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    pbx_id = fields.Many2one("dealer.pbx", string="PBX", required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", string="Branch", required=True, index=True, readonly=True
+    )
+    external_id = fields.Char(
+        string="Call Id", required=True, readonly=True, help="The PBX's id of the call."
+    )
+    direction = fields.Selection(DIRECTIONS, string="Call Direction", readonly=True, index=True)
+    caller_number = fields.Char(string="From", readonly=True, index="btree_not_null")
+    called_number = fields.Char(
+        string="To",
+        readonly=True,
+        index="btree_not_null",
+        help="On an incoming call, the company line dialled.",
+    )
+    line = fields.Char(
+        string="Line Number", readonly=True, help="The company number of the call (E.164)."
+    )
+    line_id = fields.Many2one("dealer.pbx.line", readonly=True, index="btree_not_null")
+    direction_id = fields.Many2one("dealer.direction", readonly=True, index="btree_not_null")
+    source_id = fields.Many2one("utm.source", string="Information Source", readonly=True)
+    extension = fields.Char(readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Client", index="btree_not_null")
+    user_id = fields.Many2one("res.users", string="Employee", readonly=True, index=True)
+    state = fields.Selection(
+        CALL_STATES, default="ringing", required=True, readonly=True, index=True
+    )
+    disposition = fields.Selection(CALL_DISPOSITIONS, readonly=True)
+    is_answered = fields.Boolean(string="Answered", readonly=True)
+    date_start = fields.Datetime(string="Started", readonly=True, index=True)
+    date_answer = fields.Datetime(string="Answered At", readonly=True)
+    date_end = fields.Datetime(string="Ended", readonly=True)
+    wait_seconds = fields.Integer(
+        string="Waiting (s)",
+        readonly=True,
+        aggregator="avg",
+        help="Until the answer; for a missed call, until its end.",
+    )
+    talk_seconds = fields.Integer(string="Talk (s)", readonly=True, aggregator="sum")
+    recording_url = fields.Char(readonly=True)
+    recording_ref = fields.Char(string="Recording Id", readonly=True)
+    traffic_id = fields.Many2one("dealer.traffic", index="btree_not_null")
+    callback_state = fields.Selection(CALLBACK_STATES, readonly=True, index=True)
+    callback_user_id = fields.Many2one("res.users", string="Callback Responsible", readonly=True)
+    callback_call_id = fields.Many2one("dealer.pbx.call", readonly=True)
+    callback_date = fields.Datetime(string="Called Back At", readonly=True)
+    event_ids = fields.One2many("dealer.pbx.event", "call_id", string="Events")
+    call_count = fields.Integer(string="Calls", compute="_compute_call_count", aggregator="sum")
+
+    _sql_constraints = [
+        ("external_id_unique", "UNIQUE(pbx_id, external_id)", "This call is already stored."),
+    ]
+
+    def _compute_call_count(self):
+        for call in self:
+            call.call_count = 1
+
+    @api.depends("caller_number", "called_number", "date_start")
+    def _compute_display_name(self):
+        for call in self:
+            call.display_name = f"{call.caller_number or '?'} → {call.called_number or '?'}"
+
+    # --- assembly -----------------------------------------------------------------------
+    @api.model
+    def _dealer_store(self, pbx, events, received, request_id=None):
+        """Store ``events`` (PbxEvent of ``pbx``, sorted by call key, kind and leg) and
+        create or lock the calls that got a new event, in one statement.
+
+        The events are inserted first (a duplicate, or one a concurrent request is
+        storing, conflicts and is skipped once that request is over); then each call
+        with a new event is inserted or, when it exists, "updated" by ``ON CONFLICT DO
+        UPDATE``, which locks its row until the end of the transaction: concurrent
+        events of one call are assembled one after the other, never twice. Returns
+        the calls' rows (columns ``ASSEMBLY_COLUMNS`` and ``stored``, the number of
+        new events), by call key."""
+        pbx.flush_recordset(["company_id"])
+        rows = SQL(", ").join(
+            self.env["dealer.pbx.event"]._row_sql(pbx, event, received, request_id)
+            for event in events
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH stored AS (
+                    INSERT INTO dealer_pbx_event (%(event_columns)s)
+                    VALUES %(rows)s
+                    ON CONFLICT (pbx_id, call_key, kind, leg) DO NOTHING
+                    RETURNING call_key
+                )
+                INSERT INTO dealer_pbx_call AS call (
+                    pbx_id, company_id, external_id, state, is_answered,
+                    wait_seconds, talk_seconds, create_uid, create_date, write_uid, write_date)
+                SELECT %(pbx)s, (SELECT company_id FROM dealer_pbx WHERE id = %(pbx)s),
+                       keys.call_key, 'ringing', FALSE, 0, 0,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (SELECT DISTINCT call_key FROM stored) keys
+                 ORDER BY keys.call_key
+                ON CONFLICT (pbx_id, external_id)
+                    DO UPDATE SET write_date = EXCLUDED.write_date
+                RETURNING %(columns)s, (SELECT count(*) FROM stored) AS stored
+                """,
+                event_columns=EVENT_COLUMNS,
+                rows=rows,
+                pbx=pbx.id,
+                uid=self.env.uid,
+                now=received,
+                columns=SQL(", ").join(
+                    SQL("call.%s", SQL.identifier(name)) for name in ASSEMBLY_COLUMNS
+                ),
+            )
+        )
+        return sorted(self.env.cr.dictfetchall(), key=lambda row: row["external_id"])
+
+    def _dealer_recompute(self, row=None):
+        """Recompute the locked call from all its stored events, then act on what
+        changed: the client, the callback of a missed call, a callback closed, the
+        popup. ``row``: the call's columns ``ASSEMBLY_COLUMNS`` as stored (read when
+        not given)."""
+        self.ensure_one()
+        if row is None:
+            self.flush_recordset(ASSEMBLY_COLUMNS)
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %s FROM dealer_pbx_call WHERE id = %s",
+                    SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS),
+                    self.id,
+                )
+            )
+            row = self.env.cr.dictfetchone()
+        events = self._dealer_events(row)
+        values = self._dealer_values(events, row)
+        changed = {
+            name: value
+            for name, value in values.items()
+            if name in self._fields and (row.get(name) or False) != value
+        }
+        if changed:
+            self._dealer_write_sql(changed)
+        current = {**row, **values}
+        self._dealer_after_change(row, current, events)
+        return True
+
+    def _dealer_events(self, row):
+        """All the stored events of the call (``_Event``), by time: those of its key
+        not attached yet are attached to it in the same statement."""
+        self.env["dealer.pbx.event"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH attach AS (
+                    UPDATE dealer_pbx_event SET call_id = %(call)s
+                     WHERE pbx_id = %(pbx)s AND call_key = %(key)s AND call_id IS NULL
+                )
+                SELECT %(columns)s
+                  FROM dealer_pbx_event
+                 WHERE pbx_id = %(pbx)s AND call_key = %(key)s
+                 ORDER BY time, id
+                """,
+                call=self.id,
+                pbx=row["pbx_id"],
+                key=row["external_id"],
+                columns=SQL(", ").join(SQL.identifier(name) for name in EVENT_FIELDS),
+            )
+        )
+        self.env["dealer.pbx.event"].invalidate_model(["call_id"])
+        return [_Event(*values) for values in self.env.cr.fetchall()]
+
+    def _dealer_write_sql(self, values):
+        """Write the assembled ``values`` of the call in SQL: they are the call's own
+        columns, which no stored computed field and no tracking depend on (the call is
+        written under its lock by the assembly only), so the ORM's write (checks,
+        mail.thread, field triggers) is skipped; the cache is invalidated."""
+        assignments = [
+            SQL(
+                "%s = %s",
+                SQL.identifier(name),
+                value if value is not False or self._fields[name].type == "boolean" else None,
+            )
+            for name, value in values.items()
+        ]
+        assignments += [
+            SQL("write_uid = %s", self.env.uid),
+            SQL("write_date = %s", self.env.cr.now()),
+        ]
+        self.env.cr.execute(
+            SQL(
+                "UPDATE dealer_pbx_call SET %s WHERE id = %s",
+                SQL(", ").join(assignments),
+                self.id,
+            )
+        )
+        fnames = [*values, "write_uid", "write_date"]
+        self.invalidate_recordset(fnames)
+        self.modified(fnames)
+        if "partner_id" in values:
+            self.env["res.partner"].invalidate_model(["pbx_call_ids", "pbx_call_count"])
+
+    def _dealer_number(self, raw, company_id=None):
+        """``raw`` in E.164 when it is a phone number (read in the branch's country),
+        else as sent (an extension, ``anonymous``, a SIP address)."""
+        if not raw:
+            return False
+        company_id = company_id or self.company_id.id
+        country = self.env["res.partner"]._company_country_code(company_id)
+        return normalize_phone(raw, country) or raw
+
+    def _dealer_values(self, events, row):
+        if not events:
+            return {}
+        ringing = [e for e in events if e.kind == "ringing"]
+        answered = [e for e in events if e.kind == "answered"]
+        ended = next((e for e in events if e.kind == "ended" and not e.leg), _NO_EVENT)
+        values = self._dealer_party_values(events, ended, row)
+        values.update(self._dealer_time_values(events, answered, ended, values["direction"]))
+        values.update(
+            self._dealer_user_values(ringing, answered, ended, values, events=events, row=row)
+        )
+        values.update(self._dealer_recording_values(events, ended, row))
+        return values
+
+    def _dealer_party_values(self, events, ended, row):
+        # Call-level ringing first (who called whom), then the legs, then the end.
+        def rank(event):
+            if event.kind == "ringing":
+                return 0 if not event.leg else 1
+            return 3 if event is ended else 2
+
+        ordered = sorted(events, key=lambda e: (rank(e), e.time, e.id))
+
+        def first(name):
+            return next((getattr(e, name) for e in ordered if getattr(e, name)), False)
+
+        company_id = row["company_id"]
+        direction = ended.direction or first("direction") or "incoming"
+        caller, called, line = first("caller"), first("called"), first("line")
+        if direction == "incoming":
+            line = self._dealer_number(line or called, company_id)
+            values = {
+                "caller_number": self._dealer_number(caller, company_id),
+                "called_number": line,
+            }
+        elif direction == "outgoing":
+            line = self._dealer_number(line, company_id)
+            values = {
+                "caller_number": caller,
+                "called_number": self._dealer_number(called, company_id),
+            }
+        else:
+            values = {"caller_number": caller, "called_number": called}
+        values.update(direction=direction, line=line or False)
+        if line and line == row["line"] and row["line_id"]:
+            # The line found by an earlier event of the call.
+            values.update(
+                line_id=row["line_id"],
+                direction_id=row["direction_id"] or False,
+                source_id=row["source_id"] or False,
+            )
+        else:
+            values.update(self._dealer_line_values(row["pbx_id"], line))
+        if not row["partner_id"] and direction in ("incoming", "outgoing"):
+            number = values["caller_number" if direction == "incoming" else "called_number"]
+            if number and number.startswith("+"):
+                # Not a column: the clients having the number, for the popup.
+                values["clients"] = self._dealer_find_clients(number)
+                values["partner_id"] = values["clients"][:1].id
+        return values
+
+    def _dealer_line_values(self, pbx_id, line):
+        """The active line ``line`` (E.164) of the PBX with its direction and source."""
+        found = None
+        if line:
+            self.env["dealer.pbx.line"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT id, direction_id, source_id FROM dealer_pbx_line
+                     WHERE pbx_id = %s AND number_normalized = %s AND active
+                     ORDER BY sequence, id LIMIT 1
+                    """,
+                    pbx_id,
+                    line,
+                )
+            )
+            found = self.env.cr.fetchone()
+        line_id, direction_id, source_id = found or (False, False, False)
+        return {
+            "line_id": line_id or False,
+            "direction_id": direction_id or False,
+            "source_id": source_id or False,
+        }
+
+    def _dealer_find_clients(self, number):
+        """The clients having ``number`` (E.164), best match first."""
+        partners = self.env["res.partner"]
+        if not number or not number.startswith("+"):
+            return partners
+        return partners.find_by_phone(number)._dealer_only_clients()
+
+    def _dealer_find_partner(self, number):
+        return self._dealer_find_clients(number)[:1]
+
+    def _dealer_time_values(self, events, answered, ended, direction):
+        date_start = min(event.start_time or event.time for event in events)
+        date_answer = ended.answer_time or (min(e.time for e in answered) if answered else False)
+        date_end = max(ended.time, date_start) if ended else False
+        if ended:
+            disposition = ended.disposition or ("answered" if answered else "no_answer")
+            is_answered = disposition == "answered"
+            state = "done" if is_answered or direction != "incoming" else "missed"
+        else:
+            disposition, is_answered = False, bool(answered)
+            state = "talking" if answered else "ringing"
+        talk = 0
+        if is_answered:
+            if ended and ended.talk_seconds and not date_answer:
+                date_answer = date_end - timedelta(seconds=ended.talk_seconds)
+            date_answer = max(date_answer or date_start, date_start)
+            if ended:
+                talk = ended.talk_seconds or _seconds(date_end, date_answer)
+        else:
+            date_answer = False
+        wait = _seconds(date_answer, date_start) if is_answered else _seconds(date_end, date_start)
+        return {
+            "state": state,
+            "disposition": disposition,
+            "is_answered": is_answered,
+            "date_start": date_start,
+            "date_answer": date_answer,
+            "date_end": date_end,
+            "wait_seconds": wait,
+            "talk_seconds": talk,
+        }
+
+    def _dealer_extension_users(self, pbx_id):
+        """{extension number: user id (or False)} of the PBX."""
+        self.env["dealer.pbx.extension"].flush_model()
+        self.env.cr.execute(
+            SQL("SELECT number, user_id FROM dealer_pbx_extension WHERE pbx_id = %s", pbx_id)
+        )
+        return {number: user_id or False for number, user_id in self.env.cr.fetchall()}
+
+    def _dealer_user_values(self, ringing, answered, ended, values, *, events, row):
+        """Incoming: the extension that answered, else the last one rung; outgoing
+        (and internal): the extension that dialled. ``events`` are sorted by time."""
+        if values["direction"] == "incoming":
+            extension = next((e.extension for e in answered if e.extension), None)
+            if not extension and values["is_answered"]:
+                extension = ended.extension
+            if not extension:
+                rung = [e for e in ringing if e.extension]
+                extension = (rung[-1].extension if rung else None) or ended.extension
+        else:
+            extension = next((e.extension for e in events if e.extension), None)
+        user_id = False
+        if extension:
+            user_id = self._dealer_extension_users(row["pbx_id"]).get(extension, False)
+        return {"extension": extension or False, "user_id": user_id}
+
+    def _dealer_recording_values(self, events, ended, row):
+        recordings = [e for e in events if e.kind == "recording"]
+        url = next((e.recording_url for e in reversed(recordings) if e.recording_url), False)
+        ref = next((e.recording_ref for e in reversed(recordings) if e.recording_ref), False)
+        ref = ref or ended.recording_ref or False
+        if not url and ref:
+            # sudo: the assembly reads its PBX's settings (not its secrets).
+            pbx = self.env["dealer.pbx"].sudo().browse(row["pbx_id"])
+            if pbx.provider in ("zadarma", "mango"):
+                url = f"{RECORDING_PATH}{self.id}"
+            elif pbx.recording_base_url:
+                url = f"{pbx.recording_base_url.rstrip('/')}/{posixpath.basename(ref)}"
+        return {"recording_url": url, "recording_ref": ref}
+
+    def _dealer_after_change(self, before, current, events):
+        """Act on the call's change from ``before`` to ``current`` (columns
+        ``ASSEMBLY_COLUMNS``); ``events``: all the call's events (``_Event``)."""
+        if current["state"] == "missed" and not current["callback_state"]:
+            self._dealer_schedule_callback()
+        if (
+            current["direction"] == "outgoing"
+            and current["is_answered"]
+            and current["state"] == "done"
+            and before["state"] != "done"
+        ):
+            self._dealer_close_callbacks()
+        self._dealer_notify(current, events)
+
+    # --- missed calls and callbacks -------------------------------------------------------
+    def _dealer_schedule_callback(self):
+        """A missed call: a callback task (a «call» activity) for the line's
+        responsible, else the last employee rung, with the waiting time."""
+        self.ensure_one()
+        responsible = self.line_id.user_id or self.user_id
+        self.write({"callback_state": "pending", "callback_user_id": responsible.id})
+        if not responsible:
+            return
+        call = self.with_context(lang=responsible.lang or self.env.lang)
+        local = fields.Datetime.context_timestamp(call.with_user(responsible), self.date_start)
+        wait = divmod(self.wait_seconds or 0, 60)
+        summary = call.env._("Call back %s", self.caller_number or "?")
+        note = call.env._(
+            "Missed call from %(number)s to %(line)s at %(time)s: "
+            "waited %(minutes)d:%(seconds)02d.",
+            number=self.caller_number or "?",
+            line=self.line_id.display_name or self.called_number or "?",
+            time=local.strftime("%d.%m.%Y %H:%M"),
+            minutes=wait[0],
+            seconds=wait[1],
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=local.date(),
+            summary=summary,
+            note=plaintext2html(note),
+            user_id=responsible.id,
+        )
+
+    def _dealer_close_callbacks(self):
+        """An answered outgoing call closes the callbacks owed to that number."""
+        self.ensure_one()
+        number = self.called_number
+        if not number:
+            return
+        missed = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "missed"),
+                ("callback_state", "=", "pending"),
+                ("caller_number", "=", number),
+                ("date_start", "<=", self.date_start),
+                ("id", "!=", self.id),
+            ]
+        )
+        missed._dealer_callback_done(self)
+
+    def _dealer_callback_done(self, callback=None):
+        if not self:
+            return
+        self.write(
+            {
+                "callback_state": "done",
+                "callback_call_id": callback.id if callback else False,
+                "callback_date": (callback and (callback.date_answer or callback.date_end))
+                or fields.Datetime.now(),
+            }
+        )
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        activities = self.activity_ids.filtered(lambda a: a.activity_type_id == call_type)
+        if activities:
+            feedback = (
+                self.env._("Called back: %s", callback.display_name)
+                if callback
+                else self.env._("Marked as called back by %s", self.env.user.name)
+            )
+            activities.action_feedback(feedback=feedback)
+
+    def action_callback_done(self):
+        """The responsible (or a supervisor of the branch) marks the callback done."""
+        user = self.env.user
+        supervisor = user.has_group("dealer_base.group_dealer_supervisor")
+        for call in self:
+            if call.callback_state != "pending":
+                raise UserError(self.env._("%s has no callback pending.", call.display_name))
+            if call.callback_user_id != user and not (
+                supervisor and call.company_id in user.company_ids
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Only %(user)s or a supervisor of the branch can close this callback.",
+                        user=call.callback_user_id.name or self.env._("its responsible"),
+                    )
+                )
+        # sudo: the callback fields belong to the call's workflow, checked above.
+        self.sudo()._dealer_callback_done()
+        return True
+
+    # --- buttons --------------------------------------------------------------------------
+    def action_play_recording(self):
+        self.ensure_one()
+        if not self.recording_url:
+            raise UserError(self.env._("This call has no recording."))
+        return {"type": "ir.actions.act_url", "url": self.recording_url, "target": "new"}
+
+    def action_open_partner(self):
+        self.ensure_one()
+        if not self.partner_id:
+            raise UserError(self.env._("No client is known for this call."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_create_partner(self):
+        """A new client with the caller's number."""
+        self.ensure_one()
+        number = self.caller_number if self.direction == "incoming" else self.called_number
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_mobile": number or False, "default_company_id": False},
+        }
+
+    def action_register_traffic(self, partner_id=False):
+        """The registration screen prefilled from the call: channel «call», client,
+        phone, direction and source from the line, the call to link."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_traffic.dealer_traffic_action_register"
+        )
+        number = self.caller_number if self.direction != "outgoing" else self.called_number
+        partner = self.env["res.partner"].browse(partner_id).exists() if partner_id else None
+        action["context"] = {
+            "default_channel_id": self.env.ref("dealer_traffic.channel_call").id,
+            "default_partner_id": (partner or self.partner_id).id or False,
+            "default_contact_phone": number or False,
+            "default_direction_id": self.direction_id.id or False,
+            "default_source_id": self.source_id.id or False,
+            "default_company_id": self.company_id.id,
+            "default_date": fields.Datetime.to_string(self.date_start or fields.Datetime.now()),
+            "default_pbx_call_id": self.id,
+        }
+        return action

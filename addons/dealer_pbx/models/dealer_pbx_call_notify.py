@@ -1,0 +1,213 @@
+import logging
+
+from odoo import fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# The bus notification type the caller popup listens to.
+BUS_CALL = "dealer_pbx/call"
+PHASES = [("ringing", "Ringing"), ("answered", "Answered"), ("ended", "Ended")]
+STATE_PHASE = {"ringing": "ringing", "talking": "answered", "done": "ended", "missed": "ended"}
+POPUP_PARTNERS_MAX = 5
+
+
+class DealerPbxCallNotice(models.Model):
+    """A popup notification sent: once per call, employee and phase, enforced by the
+    database whichever worker assembles the call."""
+
+    _name = "dealer.pbx.call.notice"
+    _description = "PBX Call Popup Sent"
+
+    call_id = fields.Many2one("dealer.pbx.call", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one("res.users", required=True, ondelete="cascade")
+    phase = fields.Selection(PHASES, required=True)
+
+    _sql_constraints = [
+        ("notice_unique", "UNIQUE(call_id, user_id, phase)", "This popup was already sent."),
+    ]
+
+
+class DealerPbxCall(models.Model):
+    _inherit = "dealer.pbx.call"  # pylint: disable=consider-merging-classes-inherited
+
+    def _dealer_notify(self, current=None, events=None):
+        """Tell the employees concerned: on ringing, the users of the extensions rung
+        (incoming calls); on answer and end, the users already told and the one who
+        answered. Each (call, user, phase) once, claimed in the database; a user's
+        first popup of the call carries the client cards, the later ones only what
+        changes (``_dealer_popup_update``). ``current``: the call's assembled columns
+        and ``events`` its events, as ``_dealer_recompute`` has them (read when not
+        given)."""
+        self.ensure_one()
+        if current is None:
+            current = {
+                "id": self.id,
+                "direction": self.direction,
+                "state": self.state,
+                "user_id": self.user_id.id,
+                "pbx_id": self.pbx_id.id,
+            }
+        if current["direction"] != "incoming":
+            return
+        phase = STATE_PHASE[current["state"]]
+        users = []
+        if phase == "ringing":
+            if events is None:
+                events = self.event_ids
+            numbers = {e.extension for e in events if e.kind == "ringing" and e.extension}
+            if numbers:
+                extension_users = self._dealer_extension_users(current["pbx_id"])
+                users = sorted({extension_users.get(n) for n in numbers} - {None, False})
+            if not users:
+                return  # nobody is rung: nothing to claim or build
+        elif phase == "answered" and current["user_id"]:
+            users = [current["user_id"]]
+        for user_id, partner_id, first in self._dealer_claim_notices(users, phase):
+            user = self.env["res.users"].browse(user_id)
+            if first:
+                payload = self._dealer_popup_payload(user, phase, current.get("clients"))
+            else:
+                payload = self._dealer_popup_update(phase, current)
+            self.env["res.partner"].browse(partner_id)._bus_send(BUS_CALL, payload)
+
+    def _dealer_claim_notices(self, user_ids, phase):
+        """Claim the popup ``phase`` of the call for the users ``user_ids`` and, on
+        answer and end, for every user already told of the call; active internal
+        users only. Returns (user id, partner id, first) of each user for whom the
+        claim is new (first: nothing was sent to them for this call before), in one
+        statement."""
+        self.env["dealer.pbx.call.notice"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH prior AS (
+                    SELECT DISTINCT user_id FROM dealer_pbx_call_notice WHERE call_id = %(call)s
+                ), targets AS (
+                    SELECT unnest(%(users)s::int[]) AS user_id
+                     UNION
+                    SELECT user_id FROM prior WHERE %(with_prior)s
+                ), claimed AS (
+                    INSERT INTO dealer_pbx_call_notice (call_id, user_id, phase,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT %(call)s, targets.user_id, %(phase)s,
+                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM targets JOIN res_users u ON u.id = targets.user_id
+                     WHERE u.active AND NOT u.share
+                     ORDER BY targets.user_id
+                    ON CONFLICT (call_id, user_id, phase) DO NOTHING
+                    RETURNING user_id
+                )
+                SELECT claimed.user_id, u.partner_id,
+                       claimed.user_id NOT IN (SELECT user_id FROM prior)
+                  FROM claimed JOIN res_users u ON u.id = claimed.user_id
+                 ORDER BY claimed.user_id
+                """,
+                call=self.id,
+                users=list(user_ids),
+                with_prior=phase != "ringing",
+                phase=phase,
+                uid=self.env.uid,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _dealer_popup_update(self, phase, current):
+        """The popup of a later phase for a user already sent the call's first one:
+        what changes (state, times, the employee, the traffic record, the
+        recording), keyed by ``call_id``; the web client merges it into the popup
+        it shows (and asks for the whole one when it has none)."""
+        user = False
+        if current["user_id"]:
+            # sudo: the name of the employee of the call, shown to those told of it.
+            employee = self.env["res.users"].sudo().browse(current["user_id"])
+            user = {"id": employee.id, "name": employee.display_name}
+        return {
+            "call_id": self.id,
+            "phase": phase,
+            "state": current["state"],
+            "direction": current["direction"],
+            "number": (
+                current["caller_number"]
+                if current["direction"] != "outgoing"
+                else current["called_number"]
+            )
+            or "",
+            "extension": current["extension"] or "",
+            "user": user,
+            "date_start": fields.Datetime.to_string(current["date_start"]) or False,
+            "date_answer": fields.Datetime.to_string(current["date_answer"]) or False,
+            "date_end": fields.Datetime.to_string(current["date_end"]) or False,
+            "wait_seconds": current["wait_seconds"] or 0,
+            "talk_seconds": current["talk_seconds"] or 0,
+            "partner_id": current["partner_id"] or False,
+            "traffic_id": current["traffic_id"] or False,
+            "recording_url": current["recording_url"] or False,
+        }
+
+    def dealer_popup_payload(self):
+        """The whole popup of this call for the current user (the web client asks for
+        it when an update comes to a tab that never had the call's first popup)."""
+        self.ensure_one()
+        self.check_access("read")
+        # sudo: the user may read the call (checked above); the clients' cards are
+        # still built with the user's rights by _dealer_popup_payload.
+        call = self.sudo()
+        return call._dealer_popup_payload(self.env.user, STATE_PHASE[call.state])
+
+    def _dealer_popup_payload(self, user, phase, clients=None):
+        """What the caller popup shows ``user`` (documented in the readme). The
+        clients come with ``user``'s rights, language and time zone; modules add to
+        their cards through ``res.partner._dealer_client_cards`` (``crm``: the CRM
+        code of dealer_segmentation) and to the payload by extending this method.
+        ``clients``: the clients having the call's number when the assembly has
+        just looked them up (whatever the rights), else they are looked up here."""
+        self.ensure_one()
+        number = self.caller_number if self.direction != "outgoing" else self.called_number
+        partners_env = (
+            self.env["res.partner"].with_user(user).with_context(lang=user.lang, tz=user.tz)
+        )
+        try:
+            if clients is None:
+                partners = partners_env.find_by_phone(number or "")._dealer_only_clients()
+            else:
+                # The same clients as the lookup with the user's rights, which only
+                # keeps those the user may read.
+                partners = clients.with_env(partners_env.env)._filtered_access("read")
+            cards = partners[:POPUP_PARTNERS_MAX]._dealer_client_cards()
+        except AccessError:
+            _logger.info("PBX popup: %s may not read the caller's cards", user.login)
+            cards = []
+
+        def named(record):
+            # Names in the recipient's language (directions and sources are
+            # translated), not the webhook's.
+            if not record:
+                return False
+            return {"id": record.id, "name": record.with_context(lang=user.lang).display_name}
+
+        return {
+            "call_id": self.id,
+            "phase": phase,
+            "state": self.state,
+            "direction": self.direction,
+            "number": number or "",
+            "line": self.line or "",
+            "line_name": self.line_id.name or "",
+            "pbx": named(self.pbx_id),
+            "company": named(self.company_id),
+            "extension": self.extension or "",
+            "user": named(self.user_id),
+            "dealer_direction": named(self.direction_id),
+            "source": named(self.source_id),
+            "date_start": fields.Datetime.to_string(self.date_start) or False,
+            "date_answer": fields.Datetime.to_string(self.date_answer) or False,
+            "date_end": fields.Datetime.to_string(self.date_end) or False,
+            "wait_seconds": self.wait_seconds,
+            "talk_seconds": self.talk_seconds,
+            "partner_id": self.partner_id.id or False,
+            "partners": cards,
+            "traffic_id": self.traffic_id.id or False,
+            "recording_url": self.recording_url or False,
+        }

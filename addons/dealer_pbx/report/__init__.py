@@ -1,0 +1,1 @@
+from . import dealer_pbx_call_report
