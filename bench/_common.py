@@ -740,3 +740,14 @@ def markdown_table(header, rows, align):
         for width, side in zip(widths, align, strict=True)
     ]
     return "\n".join([line(header), line(rule), *(line(row) for row in rows)])
+
+
+def database_arguments(parser, db, results=None):
+    """The options every benchmark has: --fresh, --db and, with ``results``,
+    --report-only."""
+    parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument("--db", default=db, help=f"database to build or reuse (default: {db})")
+    if results is not None:
+        parser.add_argument(
+            "--report-only", action="store_true", help=f"print the report of {results.name} again"
+        )

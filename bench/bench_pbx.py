@@ -49,6 +49,7 @@ from _common import (
     ROOT,
     PhoneFactory,
     absent_queries,
+    database_arguments,
     install_modules,
     log,
     markdown_table,
@@ -959,11 +960,7 @@ def main():
         action="store_false",
         help="skip the phase on a 1-worker server",
     )
-    parser.add_argument("--fresh", action="store_true", help="rebuild the database")
-    parser.add_argument("--db", default=DB, help=f"database to build or reuse (default: {DB})")
-    parser.add_argument(
-        "--report-only", action="store_true", help=f"print the report of {RESULTS.name} again"
-    )
+    database_arguments(parser, DB, RESULTS)
     args = parser.parse_args()
     if args.report_only:
         report(json.loads(RESULTS.read_text()))

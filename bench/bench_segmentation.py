@@ -35,6 +35,7 @@ import psycopg2
 from _common import (
     RESULTS_DIR,
     ROOT,
+    database_arguments,
     install_modules,
     log,
     markdown_table,
@@ -1195,11 +1196,7 @@ def main():
         action="store_true",
         help="do not measure the engine again with the suggested index",
     )
-    parser.add_argument("--fresh", action="store_true", help="rebuild the database")
-    parser.add_argument("--db", default=DB, help=f"database to build or reuse (default: {DB})")
-    parser.add_argument(
-        "--report-only", action="store_true", help=f"print the report of {RESULTS.name} again"
-    )
+    database_arguments(parser, DB, RESULTS)
     args = parser.parse_args()
     if args.report_only:
         report(json.loads(RESULTS.read_text()))

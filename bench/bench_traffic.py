@@ -40,6 +40,7 @@ from _common import (
     client_name,
     copy_in_background,
     copy_rows,
+    database_arguments,
     existing_queries,
     generate_clients,
     log,
@@ -1926,8 +1927,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--clients", type=int, default=1_000_000, help="default: 1,000,000")
     parser.add_argument("--traffic", type=int, default=1_000_000, help="default: 1,000,000")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the database")
-    parser.add_argument("--db", default=DB, help=f"database to build or reuse (default: {DB})")
+    database_arguments(parser, DB)
     parser.add_argument(
         "--lookup-only", action="store_true", help="measure the client lookup (1.) only"
     )
