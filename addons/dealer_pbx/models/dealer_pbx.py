@@ -114,6 +114,7 @@ class DealerPbx(models.Model):
 
     @api.depends("webhook_token")
     def _compute_webhook_url(self):
+        # sudo: the server's public address, a system parameter, to show the URL.
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for pbx in self:
             pbx.webhook_url = f"{base.rstrip('/')}{WEBHOOK_PATH}{pbx.webhook_token}"

@@ -111,6 +111,7 @@ class DealerPbxRequest(models.Model):
     def _cron_purge(self):
         """Delete requests older than the kept days, then the oldest beyond the kept
         number of rows; in batches, committed one by one (safe to re-run)."""
+        # sudo: the cron's own settings, readable by administrators only.
         params = self.env["ir.config_parameter"].sudo()
         days = int(params.get_param("dealer_pbx.request_log_days", DEFAULT_KEEP_DAYS))
         rows = int(params.get_param("dealer_pbx.request_log_max_rows", DEFAULT_KEEP_ROWS))

@@ -33,8 +33,8 @@ class DealerTraffic(models.Model):
     def _dealer_link_calls(self):
         for traffic in self:
             call = traffic.pbx_call_id
-            # The user must see the call to register it; the link itself is the
-            # call's (operators do not write calls).
+            # sudo: the user must see the call to register it (checked); the link
+            # itself is the call's, and operators do not write calls.
             call.check_access("read")
             call_sudo = call.sudo()
             if call_sudo.traffic_id and call_sudo.traffic_id != traffic:
