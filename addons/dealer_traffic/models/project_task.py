@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.addons.dealer_base.tools import check_date, to_record
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.tools import create_index, format_datetime
 
 from .dealer_traffic import TASK_KINDS
 
@@ -69,6 +69,19 @@ class ProjectTask(models.Model):
     dealer_advisor_candidate_ids = fields.Many2many(
         "res.users", compute="_compute_dealer_advisor_candidate_ids"
     )
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        # A client's open tasks are read on every card, lookup and caller popup;
+        # Odoo does not index a task's customer, and a dealer has millions of tasks.
+        create_index(
+            self.env.cr,
+            "project_task_dealer_partner_idx",
+            self._table,
+            ["partner_id"],
+            where="partner_id IS NOT NULL",
+        )
+        return result
 
     @api.depends("traffic_id.direction_id")
     def _compute_dealer_direction_id(self):
