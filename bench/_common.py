@@ -209,6 +209,28 @@ def read_marker(db, key):
     return json.loads(row[0]) if row else None
 
 
+def update_module_if_changed(db, wanted, fresh, *, key, modules, sha_key, current):
+    """(``current``, seconds spent updating or None): ``-u modules`` in ``db`` when its
+    data is what ``wanted`` says (marker ``key``) but the module's files, whose sha1 is
+    ``current`` (kept in the marker as ``sha_key``), changed since: the module is being
+    written while measured."""
+    marker = None if fresh else read_marker(db, key)
+    if not marker or any(marker.get(name) != value for name, value in wanted.items()):
+        return current, None
+    if marker.get(sha_key) == current:
+        return current, None
+    started = time.perf_counter()
+    install_modules(db, modules, update=True)
+    marker[sha_key] = current
+    cnx = psycopg2.connect(dbname=db)
+    with cnx, cnx.cursor() as cr:
+        cr.execute(
+            "UPDATE ir_config_parameter SET value = %s WHERE key = %s", [json.dumps(marker), key]
+        )
+    cnx.close()
+    return current, time.perf_counter() - started
+
+
 def drop_database(db):
     cnx = psycopg2.connect(dbname="postgres")
     cnx.autocommit = True

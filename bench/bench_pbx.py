@@ -50,13 +50,12 @@ from _common import (
     PhoneFactory,
     absent_queries,
     database_arguments,
-    install_modules,
     log,
     markdown_table,
     prepare_database,
-    read_marker,
     render,
     split_e164,
+    update_module_if_changed,
 )
 from bench_traffic import (
     GENERATOR_VERSION,
@@ -126,23 +125,15 @@ def describe(marker):
 
 
 def update_if_changed(db, wanted, fresh):
-    """(sha1 of dealer_pbx's sources, seconds spent updating it or None): ``-u dealer_pbx``
-    when the data is what ``wanted`` says but the module's files changed since."""
-    marker = None if fresh else read_marker(db, MARKER_KEY)
-    current = sources_sha1(PBX_SOURCES)
-    if not marker or any(marker.get(key) != value for key, value in wanted.items()):
-        return current, None
-    if marker.get("pbx_sha1") == current:
-        return current, None
-    started = time.perf_counter()
-    install_modules(db, MODULES, update=True)
-    marker["pbx_sha1"] = current
-    with connect(db) as cnx, cnx.cursor() as cr:
-        cr.execute(
-            "UPDATE ir_config_parameter SET value = %s WHERE key = %s",
-            [json.dumps(marker), MARKER_KEY],
-        )
-    return current, time.perf_counter() - started
+    return update_module_if_changed(
+        db,
+        wanted,
+        fresh,
+        key=MARKER_KEY,
+        modules=MODULES,
+        sha_key="pbx_sha1",
+        current=sources_sha1(PBX_SOURCES),
+    )
 
 
 @contextmanager

@@ -31,18 +31,16 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
-import psycopg2
 from _common import (
     RESULTS_DIR,
     ROOT,
     database_arguments,
-    install_modules,
     log,
     markdown_table,
     prepare_database,
-    read_marker,
     superuser_env,
     timing,
+    update_module_if_changed,
 )
 from bench_traffic import (
     DOCUMENT_DIRECTIONS,
@@ -129,25 +127,15 @@ def describe(marker):
 
 
 def update_if_changed(db, wanted, fresh):
-    """Update dealer_segmentation in ``db`` when the data is what ``wanted`` says but the
-    module's files changed since (the module is being written while measured)."""
-    marker = None if fresh else read_marker(db, MARKER_KEY)
-    current = sources_sha1(SEGMENTATION_SOURCES)
-    if not marker or any(marker.get(key) != value for key, value in wanted.items()):
-        return current, None
-    if marker.get("segmentation_sha1") == current:
-        return current, None
-    started = time.perf_counter()
-    install_modules(db, MODULES, update=True)
-    marker["segmentation_sha1"] = current
-    cnx = psycopg2.connect(dbname=db)
-    with cnx, cnx.cursor() as cr:
-        cr.execute(
-            "UPDATE ir_config_parameter SET value = %s WHERE key = %s",
-            [json.dumps(marker), MARKER_KEY],
-        )
-    cnx.close()
-    return current, time.perf_counter() - started
+    return update_module_if_changed(
+        db,
+        wanted,
+        fresh,
+        key=MARKER_KEY,
+        modules=MODULES,
+        sha_key="segmentation_sha1",
+        current=sources_sha1(SEGMENTATION_SOURCES),
+    )
 
 
 @contextmanager

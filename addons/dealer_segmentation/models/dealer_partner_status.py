@@ -323,6 +323,7 @@ class DealerPartnerStatus(models.Model):
         directions = sources.search([("model_name", "=", model_name)]).direction_id
         if not directions:
             return 0
+        # sudo: as above, the engine writes the statuses whoever moved the document.
         return self.sudo()._recompute_partners(partners, directions)
 
     @api.model
