@@ -1,0 +1,3 @@
+from . import test_consent, test_delivery, test_planning, test_sending_rules, test_templates
+from . import test_gateways
+from . import test_ui

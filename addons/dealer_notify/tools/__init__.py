@@ -1,0 +1,1 @@
+from .template import template_errors

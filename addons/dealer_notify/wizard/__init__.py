@@ -1,0 +1,1 @@
+from . import dealer_notification_preview
