@@ -24,3 +24,30 @@ from .smsc import Smsc
 from .smsaero import SmsAero
 
 GATEWAYS = {"smsru": SmsRu, "smsc": Smsc, "smsaero": SmsAero}
+
+
+def _all_reasons():
+    from . import base, smsaero, smsc, smsru
+
+    reasons = [
+        *base.REASONS.values(),
+        *smsaero.REASONS.values(),
+        *smsc.REASONS.values(),
+        *smsc.STATUS_REASONS.values(),
+        *smsru.REASONS.values(),
+    ]
+    return sorted(reasons, key=lambda lazy: -len(lazy._source))
+
+
+REASON_TEXTS = _all_reasons()
+
+
+def translate_reason(env, text):
+    """A gateway's reason in the reader's language. Gateways speak English: they run
+    outside any request; the reason may be followed by details (a code, a snippet)."""
+    if not text or (env.lang or "en_US") == "en_US":
+        return text
+    for lazy in REASON_TEXTS:
+        if text.startswith(lazy._source):
+            return env._(lazy) + text[len(lazy._source) :]
+    return text

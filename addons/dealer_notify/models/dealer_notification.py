@@ -12,7 +12,7 @@ from odoo.addons.dealer_base.tools import normalize_phone
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, html2plaintext
 
-from ..gateways import OutMessage, SendResult
+from ..gateways import OutMessage, SendResult, translate_reason
 
 _logger = logging.getLogger(__name__)
 
@@ -728,6 +728,7 @@ class DealerNotification(models.Model):
         for result in results:
             line = line_by_id[int(result.ref)]
             sms = sms_by_uuid.get(line.sms_uuid)
+            result.error = translate_reason(self.env, result.error)
             attempts.append(
                 {
                     "notification_id": line.id,
@@ -830,6 +831,7 @@ class DealerNotification(models.Model):
             if line.state == "delivered":
                 continue
             at = report.at or fields.Datetime.now()
+            report.error = translate_reason(self.env, report.error)
             if report.state == "delivered":
                 line.write({"state": "delivered", "delivered_at": at, "error": False})
             else:
