@@ -51,6 +51,12 @@ RETRY_BASE = timedelta(seconds=30)
 # A message handed to a gateway whose answer never came back is looked at again
 # after this long (the process sending it may still be waiting for the answer).
 SENDING_STALE = timedelta(minutes=5)
+# Status polling: from a quarter of an hour after sending (callbacks come first) to
+# three days, at most hourly per message.
+POLL_AFTER = timedelta(minutes=15)
+POLL_UNTIL = timedelta(days=3)
+POLL_EVERY = timedelta(hours=1)
+POLL_BATCH = 5000
 
 
 def committing(env):
@@ -112,6 +118,9 @@ class DealerNotification(models.Model):
     )
     provider_message_id = fields.Char(string="Gateway Message ID", readonly=True)
     sms_uuid = fields.Char(string="SMS UUID", readonly=True, copy=False)
+    checked_at = fields.Datetime(
+        string="Status Asked", readonly=True, help="When the gateway was last asked about it."
+    )
     attempt_ids = fields.One2many("dealer.notification.attempt", "notification_id", readonly=True)
 
     _sql_constraints = [
@@ -861,22 +870,26 @@ class DealerNotification(models.Model):
 
     @api.model
     def _poll_statuses(self):
-        """Ask the gateways for the fate of SMS sent in the last three days that no
-        report has settled (SMS Aero reports by polling; the others when a
-        callback was lost)."""
-        since = fields.Datetime.now() - timedelta(days=3)
+        """Ask the gateways, at most hourly, about SMS sent from a quarter of an hour
+        to three days ago that no report has settled (a lost callback, or a gateway
+        without one)."""
+        now = fields.Datetime.now()
         lines = self.sudo().search(
             [
                 ("state", "=", "sent"),
                 ("channel", "=", "sms"),
-                ("sent_at", ">=", since),
                 ("provider_id", "!=", False),
+                ("sent_at", ">=", now - POLL_UNTIL),
+                ("sent_at", "<", now - POLL_AFTER),
+                "|",
+                ("checked_at", "=", False),
+                ("checked_at", "<", now - POLL_EVERY),
             ],
-            limit=5000,
+            limit=POLL_BATCH,
         )
         for provider, group in lines.grouped("provider_id").items():
             gateway = provider._gateway()
-            items = [(str(line.id), line.provider_message_id) for line in group]
+            items = [(str(line.id), line.provider_message_id, line.address) for line in group]
             for start in range(0, len(items), 100):
                 try:
                     statuses = gateway.status(items[start : start + 100])
@@ -884,6 +897,7 @@ class DealerNotification(models.Model):
                     _logger.exception("Status polling of %s failed", provider.name)
                     break
                 self._apply_reports(provider, statuses)
+        lines.write({"checked_at": now})
 
 
 def _result(ref, state, provider_id=None, error=None):

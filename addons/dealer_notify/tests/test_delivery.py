@@ -178,6 +178,20 @@ class TestDelivery(GatewayMixin, NotifyCase):
                 (line.state, line.rule_id.id, line.res_model), ("sent", False, "res.partner")
             )
 
+    def test_status_polling_settles_what_no_callback_reported(self):
+        with FakeGateway("smsaero") as vendor:
+            self._provider(vendor)
+            line = self._book(1)
+            self._drain(line)
+            self.assertEqual(line.state, "sent")
+            self.Log._poll_statuses()  # too early: callbacks come first
+            self.assertFalse(line.checked_at)
+            line.sudo().write({"sent_at": fields.Datetime.now() - timedelta(minutes=20)})
+            vendor.set_status(line.provider_message_id, "delivered")
+            self.Log._poll_statuses()
+            self.assertEqual(line.state, "delivered")
+            self.assertTrue(line.checked_at)
+
 
 @tagged("post_install", "-at_install")
 class TestCallbacks(GatewayMixin, HttpCase):
