@@ -282,8 +282,9 @@ class DealerNotification(models.Model):
         lines = self.sudo().with_context(active_test=False)
         deferred = lines._defer_quiet(now)
         lines -= deferred
+        facts = lines._facts()
         for line in lines:
-            reason = line._skip_reason()
+            reason = line._skip_reason(facts)
             if reason:
                 line.write({"state": "skipped", "skip_reason": reason})
         lines = lines.filtered(lambda n: n.state == "planned")
@@ -294,15 +295,47 @@ class DealerNotification(models.Model):
         if lines.filtered(lambda n: n.channel == "email"):
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
+    def _facts(self):
+        """What the checks of a batch read, read once for the batch: the documents
+        that still exist and the blacklisted addresses."""
+        existing = set()
+        for model, lines in self.grouped("res_model").items():
+            if model and model in self.env:
+                found = self.env[model].browse(lines.mapped("res_id")).exists()
+                existing.update((model, record_id) for record_id in found.ids)
+        addresses = {"sms": set(), "email": set()}
+        for line in self.filtered(lambda n: n.channel in CLIENT_CHANNELS):
+            address, _reason = line._client_address()
+            if address:
+                addresses[line.channel].add(address)
+        # sudo: blacklists are read to respect them, whoever sends.
+        phones = (
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", list(addresses["sms"])), ("active", "=", True)])
+        )
+        emails = (
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", list(addresses["email"])), ("active", "=", True)])
+        )
+        return {
+            "existing": existing,
+            "blacklisted": set(phones.mapped("number")) | set(emails.mapped("email")),
+        }
+
     def _defer_quiet(self, now):
         """Client SMS due in the quiet hours of the branch wait for their end; their
         relevance window moves with them, so they are deferred, not dropped."""
         deferred = self.browse()
+        zones = {}
         for line in self.filtered(lambda n: n.channel == "sms" and n.rule_id and not n.is_test):
             rule = line.rule_id
             if rule.quiet_from == rule.quiet_to:
                 continue
-            tz = pytz.timezone(rule._branch_tz(line.company_id))
+            if line.company_id not in zones:
+                zones[line.company_id] = pytz.timezone(rule._branch_tz(line.company_id))
+            tz = zones[line.company_id]
             local = pytz.utc.localize(now).astimezone(tz)
             hour = local.hour + local.minute / 60
             quiet = (
@@ -327,12 +360,11 @@ class DealerNotification(models.Model):
             deferred |= line
         return deferred
 
-    def _skip_reason(self):
+    def _skip_reason(self, facts):
         """Why this message must not go out, or False. Staff messages and tests
         have no client to check."""
         self.ensure_one()
-        document = self.document_ref
-        if self.res_model and (not document or not document.exists()):
+        if self.res_model and (self.res_model, self.res_id) not in facts["existing"]:
             return "inactive"
         if self.is_test or self.channel == "internal":
             return False
@@ -351,15 +383,7 @@ class DealerNotification(models.Model):
         if reason or self.channel == "phone":
             return reason
         address, reason = self._client_address()
-        return reason or (self._blacklisted(address) and "blacklisted")
-
-    def _blacklisted(self, address):
-        # sudo: blacklists are read to respect them, whoever sends.
-        if self.channel == "sms":
-            blacklist, field = self.env["phone.blacklist"].sudo(), "number"
-        else:
-            blacklist, field = self.env["mail.blacklist"].sudo(), "email"
-        return bool(blacklist.search_count([(field, "=", address), ("active", "=", True)], limit=1))
+        return reason or (address in facts["blacklisted"] and "blacklisted")
 
     def _client_address(self):
         """The client's number (E.164) or e-mail, and the reason when there is none."""

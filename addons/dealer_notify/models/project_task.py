@@ -21,9 +21,12 @@ class ProjectTask(models.Model):
     @api.depends("partner_id", "dealer_visit_at", "vehicle_id", "company_id", "dealer_advisor_id")
     def _compute_dealer_notify(self):
         Rule = self.env["dealer.notification.rule"]
+        zones = {}
         for task in self:
             branch = task._dealer_branch()
-            tz = Rule._branch_tz(branch)
+            if branch not in zones:
+                zones[branch] = Rule._branch_tz(branch)
+            tz = zones[branch]
             task.dealer_notify_client = task.partner_id.name or ""
             task.dealer_notify_when = (
                 format_datetime(self.env, task.dealer_visit_at, tz=tz, dt_format="dd.MM.yyyy HH:mm")
