@@ -18,7 +18,8 @@ class MailMail(models.Model):
                 else {"state": "sent", "sent_at": now, "error": False}
             )
             # sudo: the mail queue runs as whoever triggered it; the log is the system's.
-            lines.sudo().write({**values, "attempts": lines[:1].attempts + 1})
+            for line in lines.sudo():
+                line.write({**values, "attempts": line.attempts + 1})
             self.env["dealer.notification.attempt"].sudo().create(
                 [
                     {
