@@ -24,7 +24,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -865,6 +865,206 @@ def generate_documents(env, rng, *, client_ids, count, now):
     return {"document_clients": buyers, "tasks": counts}
 
 
+# --- generated data: consents, birthdays and service appointments (dealer_notify) -----
+
+# Bump when what generate_notify_data writes changes (the data of the other generators
+# does not depend on it: it runs after them, on its own random generator).
+APPOINTMENT_GENERATOR_VERSION = 1
+SMS_CONSENT_SHARE = 0.7  # clients who agreed to SMS
+BIRTHDAY_SHARE = 0.6  # individuals whose birthday is known
+BIRTHDAY_YEARS = (1945, 2006)
+# Appointments on the day measured, and on APPOINTMENT_SPREAD_DAYS days either side with
+# a share of that day's count drawn in APPOINTMENT_OTHER_DAY_SHARE.
+APPOINTMENT_SPREAD_DAYS = 7
+APPOINTMENT_OTHER_DAY_SHARE = (0.6, 1.0)
+APPOINTMENT_WITH_VEHICLE_SHARE = 0.9  # booked for one of the client's vehicles
+APPOINTMENT_HOURS = (8, 20)  # local slots of 15 minutes, from 08:00 to 19:45
+# On the day measured, besides ``count`` open service appointments, rows a day-before
+# reminder must not pick: canceled service appointments, showroom appointments
+# (test drives, deliveries) and archived ones, as shares of ``count``.
+APPOINTMENT_NOISE = {"canceled": 0.03, "sales": 0.05, "archived": 0.01}
+# What became of appointments on the days before the one measured.
+PAST_APPOINTMENT_OUTCOMES = {"visited": 60, "canceled": 10, "open": 30}
+APPOINTMENT_COLUMNS = tuple(
+    "id name project_id stage_id partner_id company_id state active priority sequence "
+    "display_in_project dealer_kind dealer_direction_id dealer_funnel_rank dealer_visit_at "
+    "dealer_visit_end dealer_appointment_kind_id dealer_advisor_id vehicle_id date_end "
+    "date_last_stage_update create_uid write_uid create_date write_date".split()
+)
+
+
+def generate_consents(env, rng, client_ids, now):
+    """Give SMS_CONSENT_SHARE of the clients the SMS consent (dealer_base's
+    ``consent_sms``, with its date) and BIRTHDAY_SHARE of the individuals a birthday
+    (``birthday`` and the stored ``birthday_month``); return data statistics."""
+    cr = env.cr
+    cr.execute("SELECT id FROM res_partner WHERE is_company AND id = ANY(%s)", [client_ids])
+    companies = {partner_id for (partner_id,) in cr.fetchall()}
+    first = date(BIRTHDAY_YEARS[0], 1, 1)
+    span = (date(BIRTHDAY_YEARS[1], 12, 31) - first).days + 1
+    rows, consents, birthdays = [], 0, 0
+    for partner_id in client_ids:
+        consent = rng.random() < SMS_CONSENT_SHARE
+        birthday = None
+        if partner_id not in companies and rng.random() < BIRTHDAY_SHARE:
+            birthday = first + timedelta(days=rng.randrange(span))
+        if consent or birthday:
+            rows.append((partner_id, consent, birthday))
+            consents += consent
+            birthdays += birthday is not None
+    cr.execute(
+        "CREATE TEMPORARY TABLE bench_partner_extra (id int, consent bool, birthday date) "
+        "ON COMMIT DROP"
+    )
+    copy_rows(cr, "bench_partner_extra", ("id", "consent", "birthday"), rows)
+    cr.execute(
+        """UPDATE res_partner p
+              SET consent_sms = e.consent,
+                  consent_sms_date = CASE WHEN e.consent THEN %s END,
+                  birthday = e.birthday,
+                  birthday_month = COALESCE(EXTRACT(MONTH FROM e.birthday)::int, 0)
+             FROM bench_partner_extra e WHERE p.id = e.id""",
+        [now],
+    )
+    cr.execute("DROP TABLE bench_partner_extra")
+    return {"sms_consents": consents, "birthdays": birthdays}
+
+
+def appointment_plan(rng, count, day):
+    """[(day, outcome)] of the appointments: ``count`` open service ones on ``day`` plus
+    its noise (APPOINTMENT_NOISE), and the other days' ones, in date order."""
+    plan = [(day, "open")] * count
+    for outcome, share in APPOINTMENT_NOISE.items():
+        plan += [(day, outcome)] * round(count * share)
+    outcomes = list(PAST_APPOINTMENT_OUTCOMES)
+    for offset in range(-APPOINTMENT_SPREAD_DAYS, APPOINTMENT_SPREAD_DAYS + 1):
+        if not offset:
+            continue
+        other = day + timedelta(days=offset)
+        for _ in range(round(count * rng.uniform(*APPOINTMENT_OTHER_DAY_SHARE))):
+            outcome = "open"
+            if offset < 0:
+                outcome = rng.choices(outcomes, weights=PAST_APPOINTMENT_OUTCOMES.values())[0]
+            plan.append((other, outcome))
+    plan.sort(key=lambda item: item[0])
+    return plan
+
+
+def generate_appointments(env, rng, count, day, *, branches, fleet, client_ids, now):
+    """Insert service appointments (project tasks of ``dealer_kind`` 'appointment' in the
+    Service direction's project, stage Appointment, ``dealer_visit_at`` in a 15-minute
+    slot of the branch's day, an appointment kind, a consultant of the branch as service
+    advisor and, mostly, one of the client's vehicles) with COPY: ``count`` open ones on
+    ``day`` (a date in the branches' time zone, TZ), the rows of APPOINTMENT_NOISE that
+    day, and appointments on the days around it (visited, canceled or still open before
+    it, open after it); return data statistics."""
+    cr = env.cr
+    required_extras(cr, "project_task", set(APPOINTMENT_COLUMNS))
+    started = time.perf_counter()
+    tz = ZoneInfo(TZ)
+    directions = {}
+    for code in ("service", "sales"):
+        direction = env.ref(f"dealer_base.direction_{code}")
+        directions[code] = (direction.id, direction.project_id.id, direction.short_name)
+    stages = {code: env.ref(f"dealer_traffic.stage_{code}").id for code in ("appointment", "done")}
+    kinds = {
+        code: [(kind.id, kind.duration_minutes or 60) for kind in kinds]
+        for code, kinds in env["dealer.appointment.kind"]
+        .search([])
+        .grouped(lambda kind: kind.direction_id.code or "service")
+        .items()
+    }
+    plan = appointment_plan(rng, count, day)
+    task_ids = reserve_ids(cr, "project_task", len(plan))
+    slots = range(APPOINTMENT_HOURS[0] * 4, APPOINTMENT_HOURS[1] * 4)
+    counts = {}
+
+    def row(task_id, item):
+        visit_day, outcome = item
+        branch = pick_branch(rng, branches)
+        vehicles = fleet[branch["id"]]
+        vehicle_id = None
+        if vehicles and rng.random() < APPOINTMENT_WITH_VEHICLE_SHARE:
+            vehicle_id, partner_id = rng.choice(vehicles)
+        else:
+            partner_id = rng.choice(client_ids)
+        code = "sales" if outcome == "sales" else "service"
+        direction_id, project_id, short = directions[code]
+        kind_id, minutes = rng.choice(kinds.get(code) or kinds["service"])
+        slot = rng.choice(slots)
+        local = datetime(visit_day.year, visit_day.month, visit_day.day, slot // 4, slot % 4 * 15)
+        visit = local.replace(tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
+        booked = min(visit - timedelta(days=rng.randrange(1, 30)), now)
+        state, stage, rank, end, active = "01_in_progress", stages["appointment"], 1, None, True
+        if outcome == "visited":
+            state, stage, rank, end = "1_done", stages["done"], 2, visit + timedelta(hours=3)
+        elif outcome == "canceled":
+            state, end = "1_canceled", booked
+        elif outcome == "archived":
+            active = False
+        counts[outcome] = counts.get(outcome, 0) + 1
+        changed = end or booked
+        return (
+            *(task_id, f"{short}-{task_id}", project_id, stage, partner_id, branch["id"]),
+            *(state, active, "0", 10, True, "appointment", direction_id, rank, visit),
+            *(visit + timedelta(minutes=minutes), kind_id, rng.choice(branch["consultants"])),
+            *(vehicle_id, end, changed, 1, 1, booked, changed),
+        )
+
+    def batches():
+        for offset in range(0, len(plan), BATCH):
+            yield [
+                row(task_id, item)
+                for task_id, item in zip(
+                    task_ids[offset : offset + BATCH], plan[offset : offset + BATCH], strict=True
+                )
+            ]
+
+    copied = []
+
+    def progress(batch):
+        copied.append(len(batch))
+        log(
+            f"  appointments {sum(copied):>9,}/{len(plan):,}"
+            f"  {time.perf_counter() - started:6.1f} s"
+        )
+
+    copy_in_background(
+        batches(), lambda batch: copy_rows(cr, "project_task", APPOINTMENT_COLUMNS, batch), progress
+    )
+    return {
+        "appointment_day": day.isoformat(),
+        "appointments_on_day": count,
+        "appointment_rows": len(plan),
+        "appointment_outcomes": dict(sorted(counts.items())),
+    }
+
+
+def generate_notify_data(env, branches, *, fleet, client_ids, appointments, day, now):
+    """dealer_notify's data, after the other generators' and on a random generator of
+    its own (their data is the same with or without it): the branches' time zone, SMS
+    consents and birthdays (generate_consents), service appointments
+    (generate_appointments) on ``day`` (default: the day after ``now`` in TZ)."""
+    rng = random.Random(SEED + 7)
+    env["res.company"].browse([branch["id"] for branch in branches]).partner_id.write({"tz": TZ})
+    env.flush_all()
+    day = day or (now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(TZ)).date() + timedelta(1))
+    stats = generate_consents(env, rng, client_ids, now)
+    stats.update(
+        generate_appointments(
+            env,
+            rng,
+            appointments,
+            day,
+            branches=branches,
+            fleet=fleet,
+            client_ids=client_ids,
+            now=now,
+        )
+    )
+    return stats
+
+
 # --- generated data: the branches' PBX (dealer_pbx) -----------------------------------
 
 # Every branch's PBX is a generic one (the addon's own JSON webhook) signed with this
@@ -959,10 +1159,14 @@ def count_overdue(cr):
     return cr.fetchone()[0]
 
 
-def generate(env, clients, traffic, documents=0, pbx=False):
+def generate(
+    env, clients, traffic, documents=0, pbx=False, *, appointments=0, appointment_day=None
+):
     """Staff, clients, vehicles, traffic and, when ``documents``, project tasks (done ones
-    with an amount: dealer_segmentation's documents), and when ``pbx`` each branch's PBX
-    (``dealer_pbx``: see ``generate_pbx``); return data statistics."""
+    with an amount: dealer_segmentation's documents), when ``pbx`` each branch's PBX
+    (``dealer_pbx``: see ``generate_pbx``), and when ``appointments`` dealer_notify's data
+    (SMS consents, birthdays and service appointments: see ``generate_notify_data``);
+    return data statistics."""
     cr = env.cr
     rng = random.Random(SEED)
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -977,7 +1181,7 @@ def generate(env, clients, traffic, documents=0, pbx=False):
     with phase("staff"):
         log("  creating branches and staff with the ORM")
         branches = create_staff(env, rng)
-    tables = (*LOADED_TABLES, "project_task") if documents else LOADED_TABLES
+    tables = (*LOADED_TABLES, "project_task") if documents or appointments else LOADED_TABLES
     with bulk_load(cr, tables):
         with phase("clients"):
             client_stats = generate_clients(env, clients, rng)
@@ -997,6 +1201,19 @@ def generate(env, clients, traffic, documents=0, pbx=False):
             with phase("documents"):
                 document_stats = generate_documents(
                     env, rng, client_ids=client_ids, count=documents, now=now
+                )
+        notify_stats = {}
+        if appointments:
+            with phase("appointments"):
+                log("  SMS consents, birthdays and service appointments")
+                notify_stats = generate_notify_data(
+                    env,
+                    branches,
+                    fleet=fleet,
+                    client_ids=client_ids,
+                    appointments=appointments,
+                    day=appointment_day,
+                    now=now,
                 )
         loaded = time.perf_counter()
     phases["indexes"] = round(time.perf_counter() - loaded, 1)
@@ -1021,6 +1238,7 @@ def generate(env, clients, traffic, documents=0, pbx=False):
         "overdue_at_generation": count_overdue(cr),
         "repeat_contacts": traffic_stats["repeats"],
         **document_stats,
+        **notify_stats,
         **pbx_stats,
         "phases_s": phases,
     }
