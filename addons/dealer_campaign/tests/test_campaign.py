@@ -1,0 +1,198 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import CampaignCase
+
+
+@tagged("post_install", "-at_install")
+class TestAddContacts(CampaignCase):
+    def test_system_filter_counts_before_adding_and_excludes_do_not_call(self):
+        wizard = self._wizard(category_ids=[(6, 0, self.tag.ids)], partner_type="person")
+        self.assertEqual(wizard.match_count, 10)
+        wizard.action_add()
+        self.assertEqual(wizard.added_count, 9)
+        self.assertEqual(wizard.excluded_count, 1)
+        self.assertIn("1", wizard.excluded_text)
+        self.assertNotIn(self.clients[3], self.campaign.contact_ids.partner_id)
+        self.assertEqual(self.campaign.contact_count, 9)
+        # Again: nothing twice, each counted as present.
+        again = self._wizard(category_ids=[(6, 0, self.tag.ids)], partner_type="person")
+        again.action_add()
+        self.assertEqual((again.added_count, again.present_count), (0, 9))
+        self.assertTrue(again.report_file)
+
+    def test_sms_campaign_takes_only_clients_with_consent_and_not_blacklisted(self):
+        campaign = self.campaign.copy({"channel": "sms", "name": "SMS акция"})
+        self.env["phone.blacklist"].sudo()._add([self.clients[0].phone_sanitized])
+        wizard = self._wizard(campaign, category_ids=[(6, 0, self.tag.ids)], partner_type="person")
+        wizard.action_add()
+        expected = self.clients.filtered("consent_sms") - self.clients[0]
+        self.assertEqual(set(campaign.contact_ids.partner_id.ids), set(expected.ids))
+        self.assertEqual(wizard.excluded_count, 10 - len(expected))
+
+    def test_clipboard_lines_matched_by_phone_in_any_format(self):
+        text = "\n".join(
+            [
+                "8 (916) 600-00-01;Клиент Акции 1",
+                "+79166000002\tКлиент Акции 2",
+                "9166000002, повтор",
+                "мусорная строка",
+                "",
+                "+7 999 111-11-11, Неизвестный",
+            ]
+        )
+        wizard = self._wizard(source="clipboard", text=text)
+        wizard.action_add()
+        self.assertEqual(set(self.campaign.contact_ids.partner_id.ids), set(self.clients[1:3].ids))
+        self.assertEqual(wizard.duplicate_count, 1)
+        self.assertEqual(wizard.not_found_count, 1)
+        self.assertGreaterEqual(wizard.skipped_count, 1)
+        created = self._wizard(
+            source="clipboard", text="+7 999 111-11-11, Неизвестный", create_unknown=True
+        )
+        created.action_add()
+        self.assertEqual(created.created_count, 1)
+        self.assertIn("Неизвестный", self.campaign.contact_ids.partner_id.mapped("name"))
+
+    def test_oversized_paste_is_a_clear_error(self):
+        wizard = self._wizard(source="clipboard", text="8 916 600 00 01\n" * 80000)
+        with self.assertRaisesRegex(UserError, "1 MB"):
+            wizard.action_add()
+        self.assertFalse(self.campaign.contact_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestDistribution(CampaignCase):
+    def _add_all(self):
+        self._wizard(category_ids=[(6, 0, self.tag.ids)], partner_type="person").action_add()
+
+    def test_limits_per_person_and_working_days(self):
+        self._add_all()  # 9 contacts, 2 callers, 3 a day
+        with freeze_time("2026-12-07 08:00:00"):
+            self.campaign.with_user(self.supervisor).action_distribute()
+        contacts = self.campaign.contact_ids
+        self.assertTrue(all(contacts.mapped("task_id")))
+        per_day = {}
+        for contact in contacts:
+            key = (contact.user_id.id, contact.planned_date.date())
+            per_day[key] = per_day.get(key, 0) + 1
+        self.assertLessEqual(max(per_day.values()), 3)
+        # Monday 7 December: 6 calls; Tuesday the other 3; never a weekend.
+        days = sorted({d for _u, d in per_day})
+        self.assertEqual(days, [date(2026, 12, 7), date(2026, 12, 8)])
+        task = contacts[0].task_id
+        self.assertEqual(task.partner_id, contacts[0].partner_id)
+        self.assertEqual(task.dealer_campaign_id, self.campaign)
+        self.assertEqual(task.project_id, self.campaign.direction_id.project_id)
+        self.assertEqual(self.campaign.task_count, 9)
+
+    def test_weekend_start_moves_to_monday(self):
+        self._add_all()
+        self.campaign.date_start = date(2026, 12, 12)  # Saturday
+        with freeze_time("2026-12-07 08:00:00"):
+            self.campaign.with_user(self.supervisor).action_distribute()
+        self.assertEqual(
+            min(self.campaign.contact_ids.mapped("planned_date")).date(), date(2026, 12, 14)
+        )
+
+    def test_redistribution_moves_only_undone_contacts_of_a_leaver(self):
+        self._add_all()
+        with freeze_time("2026-12-07 08:00:00"):
+            self.campaign.with_user(self.supervisor).action_distribute()
+            theirs = self.campaign.contact_ids.filtered(lambda c: c.user_id == self.caller_b)
+            done = theirs[0]
+            done.with_user(self.caller_b).action_set_outcome("unreachable", "не берёт трубку")
+            self.campaign.user_ids = self.caller_a
+            self.campaign.with_user(self.supervisor).action_distribute()
+        self.assertEqual(done.user_id, self.caller_b)
+        self.assertEqual(done.task_id.user_ids, self.caller_b)
+        moved = theirs - done
+        self.assertEqual(set(moved.mapped("user_id")), {self.caller_a})
+        self.assertEqual(set(moved.task_id.user_ids), {self.caller_a})
+
+    def test_only_supervisors_distribute(self):
+        self._add_all()
+        with self.assertRaises(UserError):
+            self.campaign.with_user(self.caller_a).action_distribute()
+
+
+@tagged("post_install", "-at_install")
+class TestOutcomes(CampaignCase):
+    def setUp(self):
+        super().setUp()
+        self._wizard(category_ids=[(6, 0, self.tag.ids)], partner_type="person").action_add()
+        with freeze_time("2026-12-07 08:00:00"):
+            self.campaign.with_user(self.supervisor).action_distribute()
+
+    def test_informed_client_gets_an_outgoing_contact_of_the_campaign(self):
+        self.campaign.utm_campaign_id = self.env["utm.campaign"].create({"name": "Смарт в подарок"})
+        contact = self.campaign.contact_ids.filtered(lambda c: c.user_id == self.caller_a)[0]
+        contact.with_user(self.caller_a).action_set_outcome("informed", "Придёт в субботу")
+        self.assertEqual((contact.outcome, contact.outcome_user_id), ("informed", self.caller_a))
+        traffic = contact.traffic_id
+        self.assertEqual(traffic.goal_id, self.campaign.goal_id)
+        self.assertEqual(traffic.partner_id, contact.partner_id)
+        self.assertEqual(traffic.dealer_utm_campaign_id, self.campaign.utm_campaign_id)
+        self.assertEqual(traffic.source_id, self.env.ref("dealer_campaign.utm_source_campaign"))
+        self.assertEqual(traffic.state, "assigned")
+        self.assertEqual(contact.task_id.state, "1_done")
+        self.assertEqual(self.campaign.informed_count, 1)
+
+    def test_a_colleague_cannot_set_my_outcome_and_twice_is_refused(self):
+        contact = self.campaign.contact_ids.filtered(lambda c: c.user_id == self.caller_a)[0]
+        with self.assertRaises(UserError):
+            contact.with_user(self.caller_b).action_set_outcome("refused")
+        contact.with_user(self.caller_a).action_set_outcome("refused", "не интересно")
+        with self.assertRaises(UserError):
+            contact.with_user(self.caller_a).action_set_outcome("informed")
+        self.assertEqual(self.campaign.refused_count, 1)
+
+    def test_consultants_see_only_their_own_contacts(self):
+        mine = self.env["dealer.campaign.contact"].with_user(self.caller_a).search([])
+        self.assertTrue(mine)
+        self.assertEqual(set(mine.mapped("user_id")), {self.caller_a})
+
+
+@tagged("post_install", "-at_install")
+class TestSmsCampaign(CampaignCase):
+    def test_sms_campaign_goes_through_the_log_with_the_rules_of_sending(self):
+        template = self.env["sms.template"].create(
+            {
+                "name": "Зимняя акция",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "{{ object.name }}, зимние шины со скидкой 20%!",
+            }
+        )
+        campaign = self.campaign.copy(
+            {"channel": "sms", "name": "SMS акция", "sms_template_id": template.id}
+        )
+        self._wizard(
+            campaign, category_ids=[(6, 0, self.tag.ids)], partner_type="person"
+        ).action_add()
+        contacts = campaign.contact_ids
+        # A consent withdrawn after adding: the message is skipped, not sent.
+        late = contacts[0].partner_id
+        late.consent_sms = False
+        campaign.with_user(self.supervisor).action_start()
+        campaign.with_user(self.supervisor).action_send()
+        self.assertTrue(all(contacts.mapped("notification_id")))
+        self.assertEqual(
+            contacts.filtered(lambda c: c.partner_id == late).delivery_state, "skipped"
+        )
+        queued = contacts.filtered(lambda c: c.delivery_state == "queued")
+        self.assertEqual(len(queued), len(contacts) - 1)
+        self.assertIn("зимние шины", queued[0].notification_id.body)
+        # Sent again: nothing new.
+        campaign.with_user(self.supervisor).action_send()
+        self.assertEqual(
+            len(
+                self.env["dealer.notification"].search(
+                    [("occurrence", "=", f"campaign-{campaign.id}")]
+                )
+            ),
+            len(contacts),
+        )

@@ -1,0 +1,16 @@
+from .contact_import import (
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_TEXT_BYTES,
+    MESSAGES,
+    ROLES,
+    SKIP_REASONS,
+    ContactImportError,
+    ExcelTable,
+    Row,
+    guess_role,
+    parse_text,
+    read_excel,
+    split_phones,
+    workbook_sheets,
+)
