@@ -444,21 +444,22 @@ class DealerNotification(models.Model):
             )
 
     def _deliver_email(self, rule, now):
+        # Without a rule (a campaign's message), the line carries its rendered text.
         template = rule.mail_template_id
-        if not template:
-            self.write({"state": "failed", "error": self.env._("The rule has no e-mail template.")})
-            return
-        subjects = self._render(template, "subject")
-        bodies = self._render(template, "body_html")
+        subjects = self._render(template, "subject") if template else {}
+        bodies = self._render(template, "body_html") if template else {}
         for line in self:
+            if not template and not line.body:
+                line.write({"state": "failed", "error": self.env._("The message has no text.")})
+                continue
             address, is_test = line._recipient(rule)
             if not address:
                 line.write({"state": "skipped", "skip_reason": "no_address"})
                 continue
-            body = Markup(bodies.get(line.id) or "") + line._unsubscribe_footer()
+            body = Markup(bodies.get(line.id) or line.body or "") + line._unsubscribe_footer()
             mail = self.env["mail.mail"].create(
                 {
-                    "subject": subjects.get(line.id) or rule.name,
+                    "subject": subjects.get(line.id) or line.subject or rule.name,
                     "body_html": body,
                     "email_to": address,
                     "email_from": template.email_from or self.env.company.email_formatted,
