@@ -1,6 +1,9 @@
+import base64
+import io
 from datetime import date
 
 from freezegun import freeze_time
+from openpyxl import Workbook
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -196,3 +199,64 @@ class TestSmsCampaign(CampaignCase):
             ),
             len(contacts),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestExcelSource(CampaignCase):
+    def _workbook(self, rows, header=("ФИО", "Телефон", "Доп. телефон", "VIN")):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Клиенты"
+        sheet.append(["Список клиентов для акции"])
+        sheet.merge_cells("A1:D1")
+        sheet.append([])
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append(list(row))
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return base64.b64encode(buffer.getvalue())
+
+    def test_workbook_rows_matched_by_any_number_and_by_vin(self):
+        vehicle = self.env["dealer.vehicle"].create(
+            {
+                "owner_id": self.clients[5].id,
+                "vin": "XTA21700080123456",
+                "license_plate": "А555АА59",
+            }
+        )
+        file = self._workbook(
+            [
+                ("Клиент Акции 1", "8 916 600 00 01", "", ""),
+                ("Клиент Акции 2", "нет", "+7 (916) 600-00-02; +7 999 000-00-00", ""),
+                ("Клиент Акции 1", "79166000001", "", ""),  # the same client again
+                ("Без номера", "", "", vehicle.vin),
+                ("Неизвестный", "+7 999 123-45-67", "", ""),
+                ("", "", "", ""),
+            ]
+        )
+        wizard = self._wizard(source="excel", file=file, filename="акция.xlsx")
+        wizard.action_preview()
+        roles = {c.header: c.role for c in wizard.column_ids}
+        self.assertEqual(roles["Телефон"], "phone")
+        self.assertEqual(roles["VIN"], "vin")
+        self.assertEqual(wizard.sheet_name, "Клиенты")
+        wizard.action_add()
+        self.assertEqual(
+            set(self.campaign.contact_ids.partner_id.ids),
+            {self.clients[1].id, self.clients[2].id, self.clients[5].id},
+        )
+        self.assertEqual((wizard.duplicate_count, wizard.not_found_count), (1, 1))
+
+    def test_bad_files_are_clear_errors_and_lose_nothing(self):
+        self._wizard(source="clipboard", text="8 916 600 00 01").action_add()
+        for data, message in (
+            (base64.b64encode(b"not a workbook at all"), "Excel"),
+            (base64.b64encode(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512), "password"),
+            (self._workbook([("Клиент", "просто текст")], header=("ФИО", "Комментарий")), "phone"),
+        ):
+            with self.subTest(message=message):
+                wizard = self._wizard(source="excel", file=data, filename="f.xlsx")
+                with self.assertRaisesRegex(UserError, message):
+                    wizard.action_add()
+        self.assertEqual(self.campaign.contact_ids.partner_id, self.clients[1])
