@@ -47,6 +47,13 @@ class DealerCampaignContact(models.Model):
     outcome_user_id = fields.Many2one("res.users", string="Outcome Set By", readonly=True)
     outcome_date = fields.Datetime(string="Outcome Set On", readonly=True)
     traffic_id = fields.Many2one("dealer.traffic", string="Outgoing Contact", readonly=True)
+    appointment_count = fields.Integer(
+        string="Appointments",
+        compute="_compute_results",
+        store=True,
+        help="Appointments (or further) the informed client's contact was processed into.",
+    )
+    deal_count = fields.Integer(string="Deals", compute="_compute_results", store=True)
     notification_id = fields.Many2one("dealer.notification", string="Message", readonly=True)
     delivery_state = fields.Selection(related="notification_id.state", string="Delivery")
     source = fields.Selection(SOURCES, default="system", readonly=True)
@@ -60,6 +67,13 @@ class DealerCampaignContact(models.Model):
             "The client is already in the campaign.",
         )
     ]
+
+    @api.depends("traffic_id.task_ids.dealer_funnel_rank")
+    def _compute_results(self):
+        for contact in self:
+            ranks = contact.traffic_id.task_ids.mapped("dealer_funnel_rank")
+            contact.appointment_count = sum(1 for rank in ranks if rank >= 1)
+            contact.deal_count = sum(1 for rank in ranks if rank >= 3)
 
     # --- distribution ------------------------------------------------------------------
     @api.model

@@ -144,6 +144,10 @@ class TestOutcomes(CampaignCase):
         self.assertEqual(traffic.state, "assigned")
         self.assertEqual(contact.task_id.state, "1_done")
         self.assertEqual(self.campaign.informed_count, 1)
+        # The client books a test drive on that contact: the campaign's results count it.
+        traffic.with_user(self.caller_a).action_take()
+        traffic.with_user(self.caller_a).action_process("deal")
+        self.assertEqual((contact.appointment_count, contact.deal_count), (1, 1))
 
     def test_a_colleague_cannot_set_my_outcome_and_twice_is_refused(self):
         contact = self.campaign.contact_ids.filtered(lambda c: c.user_id == self.caller_a)[0]
