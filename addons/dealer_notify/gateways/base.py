@@ -20,6 +20,8 @@ from urllib3.exceptions import NewConnectionError
 
 from odoo.tools.translate import LazyTranslate
 
+# Texts of code that runs without an environment: lazy, translated by the caller.
+# pylint: disable=prefer-env-translation
 _lt = LazyTranslate(__name__, default_lang="en_US")  # English until the core translates
 _logger = logging.getLogger(__name__)
 UTC = timezone.utc

@@ -56,6 +56,8 @@ from .base import (
     REASONS as TRANSPORT_REASONS,
 )
 
+# Texts of code that runs without an environment: lazy, translated by the caller.
+# pylint: disable=prefer-env-translation
 _lt = LazyTranslate(__name__, default_lang="en_US")  # English until the core translates
 
 # error_code of send.php / status.php / balance.php

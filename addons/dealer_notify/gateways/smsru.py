@@ -45,6 +45,8 @@ from .base import (
     REASONS as TRANSPORT_REASONS,
 )
 
+# Texts of code that runs without an environment: lazy, translated by the caller.
+# pylint: disable=prefer-env-translation
 _lt = LazyTranslate(__name__, default_lang="en_US")  # English until the core translates
 
 # The vendor's request and delivery codes, as it documents them.

@@ -114,7 +114,9 @@ class FakeGateway:
     def client(self, **options):
         """Our gateway class for this vendor, pointed here with the right credentials."""
         # Imported here: the fake server alone also serves end-to-end tests outside Odoo.
-        from odoo.addons.dealer_notify.gateways import GATEWAYS
+        from odoo.addons.dealer_notify.gateways import (  # pylint: disable=odoo-addons-relative-import
+            GATEWAYS,
+        )
 
         options.setdefault("timeout", 0.3)
         options.setdefault("retries", 2)
