@@ -69,9 +69,7 @@ class DealerCampaign(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template", string="E-mail Template", domain="[('model', '=', 'res.partner')]"
     )
-    contact_ids = fields.One2many(
-        "dealer.campaign.contact", "campaign_id", string="Contacts"
-    )
+    contact_ids = fields.One2many("dealer.campaign.contact", "campaign_id", string="Contacts")
     contact_count = fields.Integer(string="Planned Contacts", compute="_compute_counts")
     task_count = fields.Integer(string="Planned Tasks", compute="_compute_counts")
     done_count = fields.Integer(string="Done", compute="_compute_counts")
@@ -173,7 +171,7 @@ class DealerCampaign(models.Model):
             "dealer_campaign.dealer_campaign_contact_action"
         )
         action["domain"] = [("campaign_id", "=", self.id)]
-        action["context"] = {"default_campaign_id": self.id}
+        action["context"] = {**self.env.context, "default_campaign_id": self.id}
         return action
 
     def action_view_tasks(self):
@@ -245,7 +243,10 @@ class DealerCampaign(models.Model):
         )
 
     def action_print_call_sheet(self):
-        return self.env.ref("dealer_campaign.action_report_call_sheet").report_action(self)
+        # The sheet has its own layout: no document layout set-up first.
+        return self.env.ref("dealer_campaign.action_report_call_sheet").report_action(
+            self, config=False
+        )
 
     # --- distribution ------------------------------------------------------------------
     def action_distribute(self):

@@ -38,12 +38,12 @@ class DealerCampaignContact(models.Model):
     task_id = fields.Many2one(
         "project.task", string="Call Task", readonly=True, index="btree_not_null"
     )
-    vehicle_id = fields.Many2one("dealer.vehicle", string="Vehicle")
+    vehicle_id = fields.Many2one("dealer.vehicle")
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Done")], default="planned", required=True, readonly=True
     )
     outcome = fields.Selection(OUTCOMES, string="Contact Outcome", readonly=True)
-    outcome_comment = fields.Char(string="Outcome Comment", readonly=True)
+    outcome_comment = fields.Char(readonly=True)
     outcome_user_id = fields.Many2one("res.users", string="Outcome Set By", readonly=True)
     outcome_date = fields.Datetime(string="Outcome Set On", readonly=True)
     traffic_id = fields.Many2one("dealer.traffic", string="Outgoing Contact", readonly=True)

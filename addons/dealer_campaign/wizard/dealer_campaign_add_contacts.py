@@ -70,8 +70,8 @@ class DealerCampaignAddContacts(models.TransientModel):
     vehicle_category_ids = fields.Many2many(
         "fleet.vehicle.model.category", string="Vehicle Classes"
     )
-    year_from = fields.Integer(string="Year From")
-    year_to = fields.Integer(string="Year To")
+    year_from = fields.Integer()
+    year_to = fields.Integer()
     warranty = fields.Selection(
         [("all", "All"), ("under", "Under Warranty"), ("expired", "Warranty Expired")],
         string="Warranty Period",
@@ -93,7 +93,7 @@ class DealerCampaignAddContacts(models.TransientModel):
     match_count = fields.Integer(string="Matching Clients", compute="_compute_match_count")
     # External sources.
     text = fields.Text(string="Pasted Text")
-    file = fields.Binary(string="File")
+    file = fields.Binary()
     filename = fields.Char()
     sheet_name = fields.Char(string="Sheet", help="Empty: the sheet that was active when saved.")
     sheet_names = fields.Char(string="Sheets in the File", readonly=True)

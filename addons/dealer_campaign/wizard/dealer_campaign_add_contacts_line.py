@@ -35,8 +35,8 @@ class DealerCampaignAddContactsLine(models.TransientModel):
         domain="[('direction_id', '=', direction_id), ('metric', '=', 'avg_check')]",
         string="Average Check Category",
     )
-    last_visit_after = fields.Date(string="Last Visit After")
-    last_visit_before = fields.Date(string="Last Visit Before")
+    last_visit_after = fields.Date()
+    last_visit_before = fields.Date()
 
     def _status_sql(self):
         """Conditions on the client's status row ``s`` of the direction."""

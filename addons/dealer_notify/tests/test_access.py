@@ -74,6 +74,10 @@ class TestNotifyAccess(NotifyCase):
         self.line_a.with_user(self.supervisor).action_retry()
         self.assertEqual(self.line_a.state, "planned")
 
+    def test_supervisors_export_the_register_operators_do_not(self):
+        self.assertTrue(self.supervisor.has_group("base.group_allow_export"))
+        self.assertFalse(self.operator.has_group("base.group_allow_export"))
+
     def test_the_consent_register_is_written_by_the_system_only(self):
         Register = self.env["dealer.consent.log"]
         self.client.with_user(self.operator).write({"consent_sms": False})
