@@ -3,7 +3,7 @@ distributes them as call tasks; a consultant works one call from «My Calls».""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-CAMPAIGN = "Приглашение на тест-драйв (тур)"
+CAMPAIGN = "Зимний тест-драйв кроссоверов"
 COMMENT = "Приедет в субботу с женой"
 
 
@@ -131,3 +131,86 @@ class TestCampaignUi(HttpCase):
         self.assertEqual(done.traffic_id, traffic)
         # The other calls are still to be made.
         self.assertFalse((contacts - done).filtered("outcome"))
+
+    def test_work_a_call_from_its_task(self):
+        campaign = (
+            self.env["dealer.campaign"]
+            .with_user(self.supervisor)
+            .create(
+                {
+                    "name": "Звонки с задачи",
+                    "goal_id": self.goal.id,
+                    "channel": "phone",
+                    "use_calendar": False,
+                    "user_ids": [(6, 0, self.caller_b.ids)],
+                }
+            )
+        )
+        wizard = (
+            self.env["dealer.campaign.add.contacts"]
+            .with_user(self.supervisor)
+            .create(
+                {
+                    "campaign_id": campaign.id,
+                    "source": "clipboard",
+                    "text": "8 916 771-00-01\tАкционов\n+7 (916) 771 00 04; Нетревожин\n",
+                }
+            )
+        )
+        wizard.action_add()
+        self.assertEqual(wizard.added_count, 1)
+        self.assertEqual(wizard.excluded_count, 1)
+        campaign.with_user(self.supervisor).action_distribute()
+        contact = campaign.contact_ids
+        self.assertEqual(contact.partner_id, self.clients[0])
+        self.assertEqual(contact.user_id, self.caller_b)
+        self.assertTrue(contact.task_id)
+
+        self.start_tour("/odoo", "dealer_campaign_task_outcome_tour", login="campaign_ui_caller_b")
+        self.assertEqual(contact.outcome, "unreachable")
+        self.assertEqual(contact.outcome_comment, "Не берёт трубку")
+        self.assertEqual(contact.outcome_user_id, self.caller_b)
+        self.assertEqual(contact.task_id.state, "1_done")
+        # Only an informed client makes an outgoing contact.
+        self.assertFalse(contact.traffic_id)
+        self.assertFalse(
+            self.env["dealer.traffic"].search([("partner_id", "=", self.clients[0].id)])
+        )
+
+    def test_call_sheet(self):
+        campaign = self.env["dealer.campaign"].create(
+            {
+                "name": "Лист обзвона",
+                "goal_id": self.goal.id,
+                "channel": "phone",
+                "tasks_per_day": 2,
+                "use_calendar": False,
+                "user_ids": [(6, 0, (self.caller_a | self.caller_b).ids)],
+            }
+        )
+        self.env["dealer.campaign.contact"].create(
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": p.id,
+                    "phone": p.mobile,
+                    "note": f"Заметка {i}",
+                }
+                for i, p in enumerate(self.clients)
+            ]
+        )
+        campaign.with_user(self.supervisor).action_distribute()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("dealer_campaign.action_report_call_sheet", campaign.ids)[0]
+            .decode()
+        )
+        # A page per employee and day: both employees, every client with phone and note.
+        self.assertEqual(html.count("o_dealer_call_sheet_page"), 2)
+        for text in ("Поляков Игорь", "Сардин Эдуард", "Холодный обзвон (салон)", "Заметка 2"):
+            self.assertIn(text, html)
+        for client in self.clients:
+            self.assertIn(client.name, html)
+            self.assertIn(client.mobile, html)
+        action = campaign.with_user(self.supervisor).action_print_call_sheet()
+        self.assertEqual(action["report_name"], "dealer_campaign.report_call_sheet")

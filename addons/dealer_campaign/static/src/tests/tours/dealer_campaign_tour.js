@@ -2,7 +2,7 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 // The campaign, its clients and employees of the test (tests/test_ui.py).
-const CAMPAIGN = "Приглашение на тест-драйв (тур)";
+const CAMPAIGN = "Зимний тест-драйв кроссоверов";
 const PROMOTION = "Смарт в подарок тур";
 const TAG = "Тур акции";
 const CALLER_A = "Поляков Игорь";
@@ -150,6 +150,34 @@ registry.category("web_tour.tours").add("dealer_campaign_tour", {
         {
             trigger: ".o_form_view .o_statusbar_status button[data-value=running][aria-checked=true]",
         },
+        {
+            content: "Back to the journal, as cards",
+            trigger: ".o_control_panel .breadcrumb-item a:contains(Campaigns)",
+            run: "click",
+        },
+        {
+            trigger: ".o_control_panel .o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "Its card",
+            trigger: `.o_kanban_record:contains(${CAMPAIGN})`,
+        },
+        {
+            content: "The results per campaign and employee",
+            trigger: ".o_main_navbar button[data-menu-xmlid='dealer_base.menu_dealer_reporting']",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='dealer_campaign.menu_dealer_campaign_analysis']",
+            run: "click",
+        },
+        {
+            trigger: `.o_pivot th.o_pivot_header_cell_opened:contains(${CAMPAIGN})`,
+        },
+        {
+            trigger: `.o_pivot th:contains(${CALLER_B})`,
+        },
     ],
 });
 
@@ -163,7 +191,7 @@ registry.category("web_tour.tours").add("dealer_campaign_call_tour", {
         ...openCampaignMenu("menu_dealer_campaign_my_calls"),
         {
             content: "My calls: the two distributed to me",
-            trigger: ".o_list_view .o_data_row:nth-child(2) td[name=campaign_id]:contains(тест-драйв)",
+            trigger: `.o_list_view .o_data_row:nth-child(2) td[name=campaign_id]:contains(${CAMPAIGN})`,
         },
         {
             trigger: ".o_list_view:not(:has(.o_data_row:nth-child(3)))",
@@ -200,6 +228,57 @@ registry.category("web_tour.tours").add("dealer_campaign_call_tour", {
         },
         {
             trigger: `.o_form_view .o_field_widget[name=outcome_comment]:contains(${COMMENT})`,
+        },
+    ],
+});
+
+/**
+ * A consultant works a call from its task: «Call Outcome» on the task form.
+ */
+registry.category("web_tour.tours").add("dealer_campaign_task_outcome_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCampaignMenu("menu_dealer_campaign_my_calls"),
+        {
+            content: "Open the call",
+            trigger: ".o_list_view .o_data_row td[name=partner_id]:contains(Акционов Пётр)",
+            run: "click",
+        },
+        {
+            content: "Open its call task",
+            trigger: ".o_form_view .o_field_widget[name=task_id] a",
+            run: "click",
+        },
+        {
+            content: "The task tells its campaign",
+            trigger: ".o_form_view .o_field_widget[name=dealer_campaign_id]:contains(Звонки с задачи)",
+        },
+        {
+            trigger: ".o_form_view .o_form_statusbar button[name=action_open_campaign_outcome]",
+            run: "click",
+        },
+        {
+            content: "Unreachable",
+            trigger: ".modal .o_field_widget[name=outcome] input[data-value=unreachable]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=comment] input",
+            run: "edit Не берёт трубку",
+        },
+        {
+            trigger: ".modal .modal-footer button[name=action_apply]",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "The task shows the outcome; the button is gone",
+            trigger: ".o_form_view .o_field_widget[name=dealer_campaign_outcome]:contains(Unreachable)",
+        },
+        {
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_open_campaign_outcome]))",
         },
     ],
 });
