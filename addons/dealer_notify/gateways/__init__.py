@@ -48,6 +48,11 @@ def translate_reason(env, text):
     if not text or (env.lang or "en_US") == "en_US":
         return text
     for lazy in REASON_TEXTS:
-        if text.startswith(lazy._source):
-            return env._(lazy) + text[len(lazy._source) :]
+        source = lazy._source
+        # A reason ending with one named detail («…: %(start)s») was filled in English.
+        fixed, _sep, name = source.partition("%(")
+        if name.endswith(")s") and text.startswith(fixed):
+            return env._(source, **{name[:-2]: text[len(fixed) :]})
+        if text.startswith(source):
+            return env._(lazy) + text[len(source) :]
     return text

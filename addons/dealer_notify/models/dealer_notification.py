@@ -103,7 +103,7 @@ class DealerNotification(models.Model):
     skip_reason = fields.Selection(SKIP_REASONS, readonly=True)
     error = fields.Char(readonly=True)
     is_test = fields.Boolean(
-        string="Test Recipient",
+        string="Test Message",
         readonly=True,
         help="Sent to the rule's test recipient, not the client.",
     )
@@ -119,9 +119,11 @@ class DealerNotification(models.Model):
     provider_message_id = fields.Char(string="Gateway Message ID", readonly=True)
     sms_uuid = fields.Char(string="SMS UUID", readonly=True, copy=False)
     checked_at = fields.Datetime(
-        string="Status Asked", readonly=True, help="When the gateway was last asked about it."
+        string="Status Checked", readonly=True, help="When the gateway was last asked about it."
     )
-    attempt_ids = fields.One2many("dealer.notification.attempt", "notification_id", readonly=True)
+    attempt_ids = fields.One2many(
+        "dealer.notification.attempt", "notification_id", string="Attempt History", readonly=True
+    )
 
     _sql_constraints = [
         # Once per rule and document: the database guarantees it, whoever plans.

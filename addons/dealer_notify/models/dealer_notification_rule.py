@@ -183,9 +183,9 @@ class DealerNotificationRule(models.Model):
                             "The template %(template)s is written for %(model)s, but the rule "
                             "%(rule)s sends about %(expected)s.",
                             template=template.name,
-                            model=template.model,
+                            model=self.env[template.model]._description,
                             rule=rule.name,
-                            expected=rule.res_model,
+                            expected=self.env[rule.res_model]._description,
                         )
                     )
 

@@ -23,7 +23,7 @@ class ProjectTask(models.Model):
         Rule = self.env["dealer.notification.rule"]
         zones = {}
         for task in self:
-            branch = task._dealer_branch()
+            branch = task._dealer_branch() or task.project_id.company_id or self.env.company
             if branch not in zones:
                 zones[branch] = Rule._branch_tz(branch)
             tz = zones[branch]

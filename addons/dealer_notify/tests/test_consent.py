@@ -112,3 +112,20 @@ class TestUnsubscribeHttp(HttpCase):
         self.assertEqual(self.url_open(url, data={"confirm": "1"}).status_code, 200)
         client.invalidate_recordset()
         self.assertFalse(client.consent_email)
+
+
+@tagged("post_install", "-at_install")
+class TestReasonsTranslated(NotifyCase):
+    def test_gateway_reasons_reach_the_log_in_russian(self):
+        from ..gateways import translate_reason
+
+        if not self.env["res.lang"]._lang_get("ru_RU"):
+            self.skipTest("Russian is not loaded in this database")
+        env = self.env(context={"lang": "ru_RU"})
+        garbage = "The gateway answered something that is not its API: <html>502</html>"
+        self.assertEqual(
+            translate_reason(env, garbage),
+            "Шлюз вернул ответ не в формате своего API: <html>502</html>",
+        )
+        self.assertEqual(translate_reason(env, "no such reason"), "no such reason")
+        self.assertEqual(translate_reason(self.env(context={"lang": "en_US"}), garbage), garbage)

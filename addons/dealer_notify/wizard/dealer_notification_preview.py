@@ -60,7 +60,10 @@ class DealerNotificationPreview(models.TransientModel):
             raise UserError(self.env._("Choose a document to render the message on."))
         if self.record_ref._name != rule.res_model:
             raise UserError(
-                self.env._("The rule sends about %s: choose such a document.", rule.res_model)
+                self.env._(
+                    "The rule sends about a %s: choose such a document.",
+                    self.env[rule.res_model]._description,
+                )
             )
         if rule.channel in ("sms", "email") and not self.address:
             raise UserError(
