@@ -12,15 +12,30 @@ Bad input never gives a traceback: the whole source is refused with a
 """
 
 import csv
+import itertools
 import logging
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
+from xml.parsers import expat
+
+from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import (
+    CALENDAR_MAC_1904,
+    CALENDAR_WINDOWS_1900,
+    from_excel,
+    from_ISO8601,
+)
 
 from odoo.tools.translate import LazyTranslate
 
+# Texts of code that runs without an environment: lazy, translated by the caller.
+# pylint: disable=prefer-env-translation
 _lt = LazyTranslate(__name__, default_lang="en_US")  # English until the caller translates
 _logger = logging.getLogger(__name__)
 
@@ -138,6 +153,8 @@ _EXTENSION = re.compile(
 )
 # A number as people write it: digits with spaces, dashes, dots and brackets.
 _PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().\-–]*\d")
+# What the general rules would keep whole: a number between digits, single spaces.
+_ONE_PHONE = re.compile(r"\+?\d(?:[\d()\-.]| (?! ))*\d")
 _DATE_LIKE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 # Words around a number that say what kind of number it is, not whose.
 _PHONE_WORDS = re.compile(
@@ -206,8 +223,21 @@ def split_phones(cell) -> list[str]:
     ("моб.", "доб. 12") are dropped; a number stored as a float (79161234567.0) gives
     "79161234567". A candidate has 7 to 15 digits; whether it is a valid number is
     for ``normalize_phone`` to say."""
+    return [number for number, _digits in _phones(cell)]
+
+
+def _phones(cell):
+    """(number as typed, its digits) of each candidate number of ``cell``."""
     text = cell if isinstance(cell, str) else _cell_text(cell)
-    if not text or not _HAS_DIGIT.search(text):
+    if text.isdigit() and text.isascii():  # a number stored as a number
+        return [(text, text)] if MIN_DIGITS <= len(text) <= MAX_DIGITS else []
+    if _ONE_PHONE.fullmatch(text):  # one number and nothing else: "+7 (916) 123-45-67"
+        digits = _digits(text)
+        if len(digits) < MIN_DIGITS or _DATE_LIKE.fullmatch(text):
+            return []
+        if len(digits) <= MAX_DIGITS:
+            return [(text, digits)]
+    if not _HAS_DIGIT.search(text):
         return []
     found, seen = [], set()
     for part in _PHONE_SEPARATORS.split(text):
@@ -223,7 +253,7 @@ def split_phones(cell) -> list[str]:
                     continue
                 if digits not in seen:
                     seen.add(digits)
-                    found.append(_SPACES.sub(" ", number))
+                    found.append((_SPACES.sub(" ", number), digits))
     return found
 
 
@@ -249,7 +279,7 @@ def _normalize_header(header):
 
 _PHONE_HEADER = re.compile(
     r"телефон(?!н)|phone|mobile|мобильн|сотов|"
-    r"^(?:доп|моб|раб|дом|сот|осн|конт|контакт|кон)?(?:тел|тлф|моб|mob|tel)\d*$"
+    r"^(?:доп|моб|раб|дом|сот|осн|конт|контакт|кон)?(?:тел|тлф|моб|mob|tel)\d*$|^сот$"
 )
 _NOT_PHONE_HEADER = re.compile(r"соглас|опрос|consent|дата|date|колич|count|статус|status")
 _EMAIL_HEADER = re.compile(r"mail|почт|емейл|емайл|имейл|мейл")
@@ -408,25 +438,31 @@ def parse_text(text, *, max_bytes=MAX_TEXT_BYTES) -> tuple[list[Row], list[tuple
 
 
 # --- Excel -----------------------------------------------------------------------------------
-class _Workbook:
-    """An uploaded workbook opened read-only, checked first for what it really is."""
+def _check_file(data, max_bytes):
+    """What the upload really is, before any XML is read: too large, an OLE2 file
+    (encrypted .xlsx or .xls), or no zip at all."""
+    if not isinstance(data, bytes | bytearray) or not data:
+        raise ContactImportError("not_workbook")
+    if len(data) > max_bytes:
+        raise _size_error(len(data), max_bytes)
+    if bytes(data[:8]) == OLE2_MAGIC:
+        raise ContactImportError("encrypted")
+    if bytes(data[:2]) != b"PK":
+        raise ContactImportError("not_workbook")
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise ContactImportError("not_workbook") from error
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise _size_error(unzipped, MAX_UNZIPPED_BYTES)
 
-    def __init__(self, data, max_bytes):
-        if not isinstance(data, bytes | bytearray) or not data:
-            raise ContactImportError("not_workbook")
-        if len(data) > max_bytes:
-            raise _size_error(len(data), max_bytes)
-        if bytes(data[:8]) == OLE2_MAGIC:
-            raise ContactImportError("encrypted")
-        if not bytes(data[:2]) == b"PK":
-            raise ContactImportError("not_workbook")
-        try:
-            with zipfile.ZipFile(BytesIO(data)) as archive:
-                unzipped = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-            raise ContactImportError("not_workbook") from error
-        if unzipped > MAX_UNZIPPED_BYTES:
-            raise _size_error(unzipped, MAX_UNZIPPED_BYTES)
+
+class _OpenpyxlBook:
+    """The workbook through openpyxl's read-only mode: the reference reader, and the
+    one used when the fast reader does not understand a file."""
+
+    def __init__(self, data):
         from openpyxl import load_workbook
 
         try:
@@ -434,21 +470,280 @@ class _Workbook:
         except Exception as error:  # openpyxl raises anything on a zip that is no workbook
             raise ContactImportError("not_workbook") from error
         self.sheets = [ws.title for ws in self.book.worksheets]
-        if not self.sheets:
-            self.close()
-            raise ContactImportError("not_workbook")
         try:
             active = self.book.active
         except Exception:  # a broken activeTab index
             active = None
         self.active = active.title if active is not None and active.title in self.sheets else ""
-        self.active = self.active or self.sheets[0]
+        self.active = self.active or (self.sheets[0] if self.sheets else "")
+
+    def rows(self, name):
+        """(row number, cell values) of every row of sheet ``name``."""
+        worksheet = self.book[name]
+        # The size written in the file may be wrong (some exporters): read what is there.
+        worksheet.reset_dimensions()
+        return enumerate(worksheet.iter_rows(values_only=True), 1)
 
     def close(self):
         try:
             self.book.close()
         except Exception:  # nothing to do about a file that won't close
             _logger.debug("closing a workbook failed", exc_info=True)
+
+
+class _FastBook:
+    """The workbook read straight from its XML, as openpyxl's read-only, data-only mode
+    reads it (a formula's saved value, dates by their number format, shared and inline
+    strings, hidden rows like any other) but three to four times faster: 50,000 rows
+    in about a second. Anything it does not expect raises, and the caller falls back
+    to openpyxl."""
+
+    RELS_NS = (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    )
+
+    def __init__(self, data):
+        self.archive = zipfile.ZipFile(BytesIO(data))
+        try:
+            self._read_workbook()
+        except Exception:
+            self.archive.close()
+            raise
+
+    def _xml(self, path):
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+        with self.archive.open(path) as source:
+            return etree.parse(source, parser).getroot()
+
+    def _relations(self, part):
+        """{relation id: (type, part path)} of a part, from its .rels file."""
+        folder, _sep, name = part.rpartition("/")
+        path = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+        relations = {}
+        for element in self._xml(path):
+            target = element.get("Target", "")
+            if element.get("TargetMode") == "External":
+                continue
+            if target.startswith("/"):
+                target = target[1:]
+            else:
+                target = posixpath.normpath(posixpath.join(folder, target))
+            relations[element.get("Id")] = (element.get("Type", "").rsplit("/", 1)[-1], target)
+        return relations
+
+    def _read_workbook(self):
+        office = next(
+            (path for kind, path in self._relations("").values() if kind == "officeDocument"),
+            "xl/workbook.xml",
+        )
+        root = self._xml(office)
+        self.ns = root.tag[1:].partition("}")[0]
+        relations = self._relations(office)
+        entries = []
+        for element in root.iter(f"{{{self.ns}}}sheet"):
+            relation = next(
+                (element.get(f"{{{ns}}}id") for ns in self.RELS_NS if element.get(f"{{{ns}}}id")),
+                None,
+            )
+            kind, path = relations[relation]
+            entries.append((element.get("name"), kind, path))
+        self.paths = {name: path for name, kind, path in entries if kind == "worksheet"}
+        self.sheets = list(self.paths)
+        view = next(root.iter(f"{{{self.ns}}}workbookView"), None)
+        tab = int(view.get("activeTab", 0)) if view is not None else 0
+        active = entries[tab][0] if 0 <= tab < len(entries) else ""
+        self.active = active if active in self.paths else (self.sheets[0] if self.sheets else "")
+        properties = next(root.iter(f"{{{self.ns}}}workbookPr"), None)
+        date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+        self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+        self.parts = dict(relations.values())
+
+    def _shared_strings(self):
+        path = self.parts.get("sharedStrings")
+        if not path:
+            return []
+        t, r, si = (f"{{{self.ns}}}{tag}" for tag in ("t", "r", "si"))
+        strings = []
+        with self.archive.open(path) as source:
+            for _event, element in etree.iterparse(
+                source, tag=si, resolve_entities=False, no_network=True
+            ):
+                strings.append(self._text(element, t, r))
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+        return strings
+
+    @staticmethod
+    def _text(element, t, r):
+        """A string item: its plain text and the text of its formatted runs, not its
+        phonetic reading."""
+        plain = element.findtext(t)
+        if plain is not None:  # the common case: no formatted runs
+            return plain
+        parts = []
+        for child in element:
+            if child.tag == t:
+                parts.append(child.text or "")
+            elif child.tag == r:
+                parts.extend(grand.text or "" for grand in child if grand.tag == t)
+        return "".join(parts)
+
+    def _date_styles(self):
+        """The cell style indexes whose number format shows a date or a time."""
+        path = self.parts.get("styles")
+        if not path:
+            return frozenset()
+        root = self._xml(path)
+        custom = {
+            int(fmt.get("numFmtId")): fmt.get("formatCode", "")
+            for fmt in root.iter(f"{{{self.ns}}}numFmt")
+        }
+        styles = set()
+        xfs = next(root.iter(f"{{{self.ns}}}cellXfs"), None)
+        for index, xf in enumerate(xfs if xfs is not None else ()):
+            number = int(xf.get("numFmtId", 0))
+            code = custom.get(number) or BUILTIN_FORMATS.get(number)
+            if code and is_date_format(code):
+                styles.add(index)
+        return frozenset(styles)
+
+    def rows(self, name, chunk=1 << 16):  # noqa: PLR0915 (the parse state in closures: fast)
+        """(row number, cell values) of the rows of sheet ``name`` that are in the file,
+        each cell as openpyxl's read-only, data-only mode gives it. Streamed: a row is
+        given as soon as it is parsed (expat: about twice as fast as lxml here)."""
+        decode = self._decoder()
+        ns = self.ns + "}"
+        row_tag, c_tag, v_tag, t_tag, is_tag, rph_tag = (
+            ns + tag for tag in ("row", "c", "v", "t", "is", "rPh")
+        )
+        columns = {}
+        done = []
+        # The state of the parse: the row and cell being read.
+        number, values, column, kind, style, parts = 0, [], 0, "n", None, None
+        collect, inline, phonetic = False, False, False
+
+        def start(tag, attrs):
+            nonlocal number, values, column, kind, style, parts, collect, inline, phonetic
+            if tag == c_tag:
+                reference = attrs.get("r")
+                if reference:
+                    letters = reference.rstrip("0123456789")
+                    column = columns.get(letters)
+                    if column is None:
+                        column = columns[letters] = column_index_from_string(letters)
+                else:
+                    column += 1
+                kind, style, parts = attrs.get("t", "n"), attrs.get("s"), None
+            elif tag == v_tag or (tag == t_tag and inline and not phonetic):
+                collect = True
+                if parts is None:
+                    parts = []
+            elif tag == row_tag:
+                reference = attrs.get("r")
+                number = int(reference) if reference else number + 1
+                values, column = [], 0
+            elif tag == is_tag:
+                inline, parts = True, []
+            elif tag == rph_tag:
+                phonetic = True
+
+        def end(tag):
+            nonlocal collect, inline, phonetic
+            if tag == c_tag:
+                if column > len(values):
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = decode(kind, style, parts)
+            elif tag in (v_tag, t_tag):
+                collect = False
+            elif tag == row_tag:
+                done.append((number, values))
+            elif tag == is_tag:
+                inline = False
+            elif tag == rph_tag:
+                phonetic = False
+
+        def data(text):
+            if collect:
+                parts.append(text)
+
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = data
+        with self.archive.open(self.paths[name]) as source:
+            while block := source.read(chunk):
+                parser.Parse(block, False)
+                yield from done
+                done.clear()
+            parser.Parse(b"", True)
+            yield from done
+
+    def _decoder(self):
+        """The value of a cell from its type, style and text, as openpyxl gives it."""
+        strings = self._shared_strings()
+        dates = self._date_styles()
+        epoch = self.epoch
+        convert = {
+            "s": lambda value: strings[int(value)],
+            "b": lambda value: value in ("1", "true"),
+            "d": from_ISO8601,
+            "str": str,  # a formula's text
+            "e": str,  # an error: "#N/A"
+        }
+
+        def decode(kind, style, parts):
+            if kind == "inlineStr":
+                return None if parts is None else "".join(parts)
+            # A formula's saved value; none if it was never calculated.
+            value = "".join(parts) if parts else None
+            if not value:
+                return None
+            if kind in convert:
+                return convert[kind](value)
+            number = float(value) if "." in value or "E" in value or "e" in value else int(value)
+            if dates and style and int(style) in dates:
+                return from_excel(number, epoch)
+            return number
+
+        return decode
+
+    def close(self):
+        self.archive.close()
+
+
+# Read with _FastBook first, openpyxl when that fails (tests switch it off to compare).
+_FAST_READER = True
+
+
+class _Workbook:
+    """An uploaded workbook, checked first for what it really is."""
+
+    def __init__(self, data, max_bytes, fast=None):
+        _check_file(data, max_bytes)
+        self.data = data
+        self.reader = None
+        if _FAST_READER if fast is None else fast:
+            try:
+                self.reader = _FastBook(data)
+            except Exception as error:
+                _logger.debug("fast reader failed on a workbook (%r), using openpyxl", error)
+        self.reader = self.reader or _OpenpyxlBook(data)
+        self.sheets, self.active = self.reader.sheets, self.reader.active
+        if not self.sheets:
+            self.close()
+            raise ContactImportError("not_workbook")
+
+    def fallback(self):
+        """The same workbook through openpyxl."""
+        self.close()
+        self.reader = _OpenpyxlBook(self.data)
+        return self
+
+    def close(self):
+        self.reader.close()
 
     def __enter__(self):
         return self
@@ -464,8 +759,16 @@ def workbook_sheets(data, *, max_bytes=MAX_FILE_BYTES) -> tuple[list[str], str]:
         return list(book.sheets), book.active
 
 
-def _is_blank(texts):
-    return not any(texts)
+def _texts(values):
+    """The cells of a row as Excel shows them (``_cell_text``, inline for speed)."""
+    return [
+        ""
+        if value is None
+        else value.strip()
+        if type(value) is str and value[:1] != "#"
+        else _cell_text(value)
+        for value in values
+    ]
 
 
 def _find_header(sample):
@@ -547,8 +850,7 @@ def _excel_row(number, texts, columns):
     seen = set()
     for index in columns["phone"]:
         if index < width and texts[index]:
-            for phone in split_phones(texts[index]):
-                digits = _digits(phone)
+            for phone, digits in _phones(texts[index]):
                 if digits not in seen:
                     seen.add(digits)
                     row.phones.append(phone)
@@ -581,53 +883,68 @@ def read_excel(
         name = sheet or book.active
         if name not in book.sheets:
             raise ContactImportError("no_sheet", sheet=name)
-        worksheet = book.book[name]
-        # The size written in the file may be wrong (some exporters): read what is there.
-        worksheet.reset_dimensions()
-        rows_iter = enumerate(worksheet.iter_rows(values_only=True), 1)
-        sample = []
-        for number, values in rows_iter:
-            texts = [_cell_text(v) for v in values]
-            if not _is_blank(texts):
-                sample.append((number, texts))
-            if number >= HEADER_SCAN_ROWS:
-                break
-        if not sample:
-            raise ContactImportError("empty_sheet", sheet=name)
-        header_row = _find_header(sample)
-        header = next((texts for number, texts in sample if number == header_row), [])
-        data_sample = [texts for number, texts in sample if number > header_row]
-        width = max([len(header)] + [_trimmed_width(t) for t in data_sample])
-        headers = [_SPACES.sub(" ", t) for t in header[:width]]
-        headers += [""] * (width - len(headers))
-        if mapping is None:
-            mapping = _guess_mapping(headers, data_sample, width)
-        columns = {role: sorted(i for i, r in mapping.items() if r == role) for role in ROLES}
-        if not any(columns[role] for role in KEY_ROLES):
-            raise ContactImportError("no_phone_column", sheet=name)
-        read = [i for role in ROLES if role != "ignore" for i in columns[role]]
-        rows, skipped, count = [], [], 0
+        try:
+            return _read_sheet(book.reader, name, mapping, max_rows)
+        except ContactImportError:
+            raise
+        except Exception as error:
+            if not isinstance(book.reader, _FastBook):
+                raise ContactImportError("not_workbook") from error
+            _logger.info("fast reader failed on sheet %r (%r), using openpyxl", name, error)
+        try:
+            return _read_sheet(book.fallback().reader, name, mapping, max_rows)
+        except ContactImportError:
+            raise
+        except Exception as error:  # openpyxl raises anything on a broken sheet
+            raise ContactImportError("not_workbook") from error
 
-        def take(number, texts):
-            nonlocal count
-            count += 1
-            if count > max_rows:
-                raise ContactImportError("too_many_rows", sheet=name, max_rows=_thousands(max_rows))
-            row = _excel_row(number, texts, columns)
-            if row.phones or row.vin or row.plate:
-                rows.append(row)
-            elif any(i < len(texts) and texts[i] for i in read):
-                skipped.append((number, row.raw, "no_phone"))
-            else:
-                skipped.append((number, row.raw, "empty"))
 
-        for number, texts in sample:
-            if number > header_row:
-                take(number, texts)
-        for number, values in rows_iter:
-            texts = [_cell_text(v) for v in values]
-            if not _is_blank(texts):
-                take(number, texts)
+def _read_sheet(reader, name, mapping, max_rows):
+    rows_iter = iter(reader.rows(name))
+    sample, pending = [], None
+    for number, values in rows_iter:
+        if number > HEADER_SCAN_ROWS:
+            pending = (number, values)
+            break
+        texts = _texts(values)
+        if any(texts):
+            sample.append((number, texts))
+    if not sample and pending is None:
+        raise ContactImportError("empty_sheet", sheet=name)
+    header_row = _find_header(sample)
+    header = next((texts for number, texts in sample if number == header_row), [])
+    data_sample = [texts for number, texts in sample if number > header_row]
+    width = max([len(header)] + [_trimmed_width(t) for t in data_sample])
+    headers = [_SPACES.sub(" ", t) for t in header[:width]]
+    headers += [""] * (width - len(headers))
+    if mapping is None:
+        mapping = _guess_mapping(headers, data_sample, width)
+    columns = {role: sorted(i for i, r in mapping.items() if r == role) for role in ROLES}
+    if not any(columns[role] for role in KEY_ROLES):
+        raise ContactImportError("no_phone_column", sheet=name)
+    read = [i for role in ROLES if role != "ignore" for i in columns[role]]
+    rows, skipped, count = [], [], 0
+
+    def take(number, texts):
+        nonlocal count
+        count += 1
+        if count > max_rows:
+            raise ContactImportError("too_many_rows", sheet=name, max_rows=_thousands(max_rows))
+        row = _excel_row(number, texts, columns)
+        if row.phones or row.vin or row.plate:
+            rows.append(row)
+        elif any(i < len(texts) and texts[i] for i in read):
+            skipped.append((number, row.raw, "no_phone"))
+        else:
+            skipped.append((number, row.raw, "empty"))
+
+    for number, texts in sample:
+        if number > header_row:
+            take(number, texts)
+    for number, values in itertools.chain([pending] if pending else [], rows_iter):
+        texts = _texts(values)
+        if any(texts):
+            take(number, texts)
     return ExcelTable(
         sheet=name,
         header_row=header_row,
