@@ -1,7 +1,7 @@
 """Take the README screenshots from a running Odoo with the demo data (./dev run).
 
     .venv/bin/python docs/screenshots/take.py [--url http://localhost:8069] [--db dealer]
-        [--only pbx_calls pbx_popup]
+        [--only pbx_calls pbx_popup notify_rule notify_log campaign_form]
 
 Logs in as the demo supervisor (Russian), opens each screen in headless Chromium through
 the DevTools protocol and writes the PNG files beside this script. For the caller popup
@@ -293,6 +293,21 @@ def main():
             f"{base}/action-dealer_pbx.dealer_pbx_call_action",
             "pbx_calls",
             then=lambda browser: browser.wait_for(".o_data_row") or time.sleep(1),
+        )
+        rule = call("dealer.notification.rule", "search", [("kind", "=", "appointment_day_before")])[0]
+        shot(
+            f"{base}/action-dealer_notify.dealer_notification_rule_action/{rule}",
+            "notify_rule",
+        )
+        shot(
+            f"{base}/action-dealer_notify.dealer_notification_action",
+            "notify_log",
+            then=lambda browser: browser.wait_for(".o_data_row") or time.sleep(1),
+        )
+        campaign = call("dealer.campaign", "search", [("state", "=", "running")], limit=1)[0]
+        shot(
+            f"{base}/action-dealer_campaign.dealer_campaign_action/{campaign}",
+            "campaign_form",
         )
         try:
             # The tab must be on the bus (its websocket open) before the call rings.
