@@ -1,12 +1,13 @@
 import base64
 import io
+import shutil
 from datetime import date
 
 from freezegun import freeze_time
 from openpyxl import Workbook
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import CampaignCase
 
@@ -264,3 +265,21 @@ class TestExcelSource(CampaignCase):
                 with self.assertRaisesRegex(UserError, message):
                     wizard.action_add()
         self.assertEqual(self.campaign.contact_ids.partner_id, self.clients[1])
+
+
+@tagged("post_install", "-at_install")
+class TestCallSheetPdf(HttpCase):
+    def test_call_sheet_prints_as_pdf(self):
+        if not shutil.which("wkhtmltopdf"):
+            self.skipTest("wkhtmltopdf is not installed (./dev setup installs it)")
+        campaign = self.env.ref("dealer_campaign.campaign_demo_running", raise_if_not_found=False)
+        if not campaign:
+            self.skipTest("no demo data")
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("dealer_campaign.action_report_call_sheet", campaign.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertGreater(len(pdf), 2000)
