@@ -1065,6 +1065,53 @@ def generate_notify_data(env, branches, *, fleet, client_ids, appointments, day,
     return stats
 
 
+# --- generated data: do-not-call flags and client tags (dealer_campaign) -------------
+
+# Bump when what generate_campaign_data writes changes (it runs after the other generators,
+# on its own random generator: their data is the same with or without it).
+CAMPAIGN_GENERATOR_VERSION = 1
+DO_NOT_CALL_SHARE = 0.015  # clients who asked not to be called (dealer_base's do_not_call)
+# Client tags (res.partner.category) and the share of clients carrying each.
+CLIENT_TAGS = {"VIP": 0.02, "Корпоративный клиент": 0.01, "Акции и новости": 0.15}
+STAFF_EMAIL_DOMAIN = "bench.example.com"
+
+
+def generate_campaign_data(env, client_ids, now):
+    """dealer_campaign's data: DO_NOT_CALL_SHARE of the clients marked do-not-call (with
+    its date, as dealer_base stamps it), the CLIENT_TAGS created with the ORM and given
+    to their share of the clients with COPY, and an e-mail address for the staff who have
+    none (a user posts in the chatter as sender: Odoo refuses a sender without one); on a
+    random generator of its own, so that it can also run on a database the other
+    generators made earlier. Return data statistics."""
+    cr = env.cr
+    rng = random.Random(SEED + 11)
+    staff = env["res.users"].search([("share", "=", False), ("email", "=", False)])
+    for user in staff:
+        user.email = f"{user.login}@{STAFF_EMAIL_DOMAIN}"
+    do_not_call = [partner_id for partner_id in client_ids if rng.random() < DO_NOT_CALL_SHARE]
+    cr.execute(
+        "UPDATE res_partner SET do_not_call = TRUE, do_not_call_date = %s WHERE id = ANY(%s)",
+        [now, do_not_call],
+    )
+    tags = env["res.partner.category"].create([{"name": name} for name in CLIENT_TAGS])
+    env.flush_all()
+    rows, tagged = [], {}
+    for tag, share in zip(tags, CLIENT_TAGS.values(), strict=True):
+        chosen = [partner_id for partner_id in client_ids if rng.random() < share]
+        rows += [(tag.id, partner_id) for partner_id in chosen]
+        tagged[tag.name] = len(chosen)
+    copy_rows(cr, "res_partner_res_partner_category_rel", ("category_id", "partner_id"), rows)
+    cr.execute("ANALYZE res_partner_res_partner_category_rel")
+    return {
+        "staff_emails": len(staff),
+        "do_not_call": len(do_not_call),
+        "client_tags": {
+            name: [tag_id, tagged[name]]
+            for name, tag_id in zip(tags.mapped("name"), tags.ids, strict=True)
+        },
+    }
+
+
 # --- generated data: the branches' PBX (dealer_pbx) -----------------------------------
 
 # Every branch's PBX is a generic one (the addon's own JSON webhook) signed with this
@@ -1160,13 +1207,22 @@ def count_overdue(cr):
 
 
 def generate(
-    env, clients, traffic, documents=0, pbx=False, *, appointments=0, appointment_day=None
+    env,
+    clients,
+    traffic,
+    documents=0,
+    pbx=False,
+    *,
+    appointments=0,
+    appointment_day=None,
+    campaign=False,
 ):
     """Staff, clients, vehicles, traffic and, when ``documents``, project tasks (done ones
     with an amount: dealer_segmentation's documents), when ``pbx`` each branch's PBX
-    (``dealer_pbx``: see ``generate_pbx``), and when ``appointments`` dealer_notify's data
-    (SMS consents, birthdays and service appointments: see ``generate_notify_data``);
-    return data statistics."""
+    (``dealer_pbx``: see ``generate_pbx``), when ``appointments`` dealer_notify's data
+    (SMS consents, birthdays and service appointments: see ``generate_notify_data``), and
+    when ``campaign`` dealer_campaign's (do-not-call flags and client tags: see
+    ``generate_campaign_data``); return data statistics."""
     cr = env.cr
     rng = random.Random(SEED)
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -1215,6 +1271,11 @@ def generate(
                     day=appointment_day,
                     now=now,
                 )
+        campaign_stats = {}
+        if campaign:
+            with phase("campaign"):
+                log("  do-not-call flags and client tags")
+                campaign_stats = generate_campaign_data(env, client_ids, now)
         loaded = time.perf_counter()
     phases["indexes"] = round(time.perf_counter() - loaded, 1)
     with phase("analyze"):
@@ -1239,6 +1300,7 @@ def generate(
         "repeat_contacts": traffic_stats["repeats"],
         **document_stats,
         **notify_stats,
+        **campaign_stats,
         **pbx_stats,
         "phases_s": phases,
     }
