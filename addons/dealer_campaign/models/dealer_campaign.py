@@ -263,7 +263,9 @@ class DealerCampaign(models.Model):
         users = self.user_ids.filtered("active")
         if not users:
             raise UserError(self.env._("Choose the employees who call first."))
-        contacts = self.contact_ids.filtered(lambda c: not c.outcome).sorted("id")
+        contacts = self.env["dealer.campaign.contact"].search(
+            [("campaign_id", "=", self.id), ("outcome", "=", False)], order="id"
+        )
         # Undone contacts of employees still in the campaign keep their day and task.
         kept = contacts.filtered(lambda c: c.task_id and c.user_id in users)
         moving = contacts - kept

@@ -342,8 +342,9 @@ class DealerCampaignAddContacts(models.TransientModel):
             )
         )
         rows = self.env.cr.fetchall()
+        # The record rules applied in SQL, not client by client in Python.
         visible = set(
-            self.env["res.partner"].browse({p for _n, p in rows})._filtered_access("read").ids
+            self.env["res.partner"].search([("id", "in", list({p for _n, p in rows}))]).ids
         )
         return {number: partner for number, partner in rows if partner in visible}
 
@@ -410,7 +411,8 @@ class DealerCampaignAddContacts(models.TransientModel):
             }
         )
         self._write_report(excluded, labels, not_found, skipped)
-        campaign.message_post(
+        # Logged, not sent: whoever adds needs no e-mail address of their own.
+        campaign._message_log(
             body=self.env._(
                 "Contacts added: %(added)s (%(origin)s); already present %(present)s, excluded "
                 "%(excluded)s, not found %(not_found)s.",
