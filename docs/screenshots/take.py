@@ -294,7 +294,9 @@ def main():
             "pbx_calls",
             then=lambda browser: browser.wait_for(".o_data_row") or time.sleep(1),
         )
-        rule = call("dealer.notification.rule", "search", [("kind", "=", "appointment_day_before")])[0]
+        rule = call(
+            "dealer.notification.rule", "search", [("kind", "=", "appointment_day_before")]
+        )[0]
         shot(
             f"{base}/action-dealer_notify.dealer_notification_rule_action/{rule}",
             "notify_rule",
