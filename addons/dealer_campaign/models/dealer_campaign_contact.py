@@ -78,10 +78,14 @@ class DealerCampaignContact(models.Model):
     # --- distribution ------------------------------------------------------------------
     @api.model
     def _assign(self, campaign, contacts, slots):
-        """Give each contact its employee and planned time, and a call task in the
-        direction's project; tasks of contacts moving to another employee follow them.
+        """Give each contact — ``(id, task id or None)`` pairs, in the order of
+        ``slots``, ``(user id, planned time)`` pairs — its employee and time, and a
+        call task in the direction's project; tasks of contacts moving to another
+        employee follow them.
+
         Set-based: a campaign has up to a hundred thousand contacts, and call tasks
-        made in bulk neither notify nor log each assignment."""
+        made in bulk neither notify nor log each assignment. Task ids are taken from
+        the sequence first so that every table is written once, in one statement."""
         project = campaign.direction_id.project_id
         if not project:
             raise UserError(
@@ -92,76 +96,81 @@ class DealerCampaignContact(models.Model):
             )
         self.env.flush_all()
         cr = self.env.cr
+        new = [i for i, (_contact, task) in enumerate(contacts) if not task]
         cr.execute(
             SQL(
-                """UPDATE dealer_campaign_contact c
-                      SET user_id = v.user_id, planned_date = v.at,
-                          write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-                     FROM unnest(%(ids)s::int[], %(users)s::int[], %(ats)s::timestamp[])
-                          AS v(id, user_id, at)
-                    WHERE c.id = v.id""",
-                ids=contacts.ids,
-                users=[user.id for user, _at in slots],
-                ats=[at for _user, at in slots],
-                uid=self.env.uid,
+                "SELECT nextval(pg_get_serial_sequence('project_task', 'id')) "
+                "FROM generate_series(1, %s)",
+                len(new),
             )
         )
-        # Tasks of contacts changing hands follow them.
+        task_ids = [row[0] for row in cr.fetchall()]
         cr.execute(
             SQL(
-                """WITH moved AS (
-                       SELECT c.task_id, c.user_id, c.planned_date FROM dealer_campaign_contact c
-                        WHERE c.id = ANY(%(ids)s) AND c.task_id IS NOT NULL),
-                   gone AS (
-                       DELETE FROM project_task_user_rel r USING moved
-                        WHERE r.task_id = moved.task_id)
-                   INSERT INTO project_task_user_rel (task_id, user_id)
-                   SELECT task_id, user_id FROM moved""",
-                ids=contacts.ids,
-            )
-        )
-        cr.execute(
-            SQL(
-                """UPDATE project_task t SET date_deadline = c.planned_date,
-                          write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-                     FROM dealer_campaign_contact c
-                    WHERE c.id = ANY(%(ids)s) AND t.id = c.task_id""",
-                ids=contacts.ids,
-                uid=self.env.uid,
-            )
-        )
-        cr.execute(
-            SQL(
-                """WITH new AS (
-                       INSERT INTO project_task
-                           (name, project_id, stage_id, state, active, company_id, partner_id,
-                            vehicle_id, date_deadline, date_assign, date_last_stage_update,
-                            sequence, priority, display_in_project, dealer_direction_id,
-                            dealer_funnel_rank, allocated_hours, recurring_task,
-                            campaign_contact_id, dealer_campaign_id,
-                            create_uid, create_date, write_uid, write_date)
-                       SELECT %(name)s, %(project)s, %(stage)s, '01_in_progress', TRUE,
-                              %(company)s, c.partner_id, c.vehicle_id, c.planned_date,
-                              now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', 10, '0', TRUE,
-                              %(direction)s, 0, 0, FALSE, c.id, %(campaign)s,
-                              %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                         FROM dealer_campaign_contact c
-                        WHERE c.id = ANY(%(ids)s) AND c.task_id IS NULL
-                        ORDER BY c.id
-                       RETURNING id, campaign_contact_id),
-                   linked AS (
-                       UPDATE dealer_campaign_contact c SET task_id = new.id
-                         FROM new WHERE c.id = new.campaign_contact_id)
-                   INSERT INTO project_task_user_rel (task_id, user_id)
-                   SELECT new.id, c.user_id FROM new
-                     JOIN dealer_campaign_contact c ON c.id = new.campaign_contact_id""",
+                """INSERT INTO project_task
+                       (id, name, project_id, stage_id, state, active, company_id, partner_id,
+                        vehicle_id, date_deadline, date_assign, date_last_stage_update,
+                        sequence, priority, display_in_project, dealer_direction_id,
+                        dealer_funnel_rank, allocated_hours, recurring_task,
+                        campaign_contact_id, dealer_campaign_id,
+                        create_uid, create_date, write_uid, write_date)
+                   SELECT v.task_id, %(name)s, %(project)s, %(stage)s, '01_in_progress', TRUE,
+                          %(company)s, c.partner_id, c.vehicle_id, v.at,
+                          now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', 10, '0', TRUE,
+                          %(direction)s, 0, 0, FALSE, c.id, %(campaign)s,
+                          %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(task_ids)s::int[], %(ids)s::int[], %(ats)s::timestamp[])
+                          AS v(task_id, contact_id, at)
+                     JOIN dealer_campaign_contact c ON c.id = v.contact_id""",
                 name=self.env._("Call: %(campaign)s", campaign=campaign.name),
                 project=project.id,
                 stage=project.type_ids[:1].id,
                 company=campaign.company_id.id,
                 direction=campaign.direction_id.id,
                 campaign=campaign.id,
-                ids=contacts.ids,
+                task_ids=task_ids,
+                ids=[contacts[i][0] for i in new],
+                ats=[slots[i][1] for i in new],
+                uid=self.env.uid,
+            )
+        )
+        # Tasks of contacts changing hands follow them: new assignee and deadline.
+        moved = [i for i, (_contact, task) in enumerate(contacts) if task]
+        moved_tasks = [contacts[i][1] for i in moved]
+        cr.execute(
+            SQL(
+                """WITH v AS (
+                       SELECT * FROM unnest(%(tasks)s::int[], %(users)s::int[],
+                                            %(ats)s::timestamp[]) AS v(task_id, user_id, at)),
+                   gone AS (
+                       DELETE FROM project_task_user_rel r WHERE r.task_id = ANY(%(moved)s)),
+                   dated AS (
+                       UPDATE project_task t SET date_deadline = v.at,
+                              write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                         FROM v WHERE t.id = v.task_id AND t.id = ANY(%(moved)s))
+                   INSERT INTO project_task_user_rel (task_id, user_id)
+                   SELECT task_id, user_id FROM v""",
+                tasks=task_ids + moved_tasks,
+                users=[slots[i][0] for i in new] + [slots[i][0] for i in moved],
+                ats=[slots[i][1] for i in new] + [slots[i][1] for i in moved],
+                moved=moved_tasks,
+                uid=self.env.uid,
+            )
+        )
+        task_of = dict(zip(new, task_ids, strict=True))
+        cr.execute(
+            SQL(
+                """UPDATE dealer_campaign_contact c
+                      SET user_id = v.user_id, planned_date = v.at,
+                          task_id = COALESCE(v.task_id, c.task_id),
+                          write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(ids)s::int[], %(users)s::int[], %(ats)s::timestamp[],
+                                 %(tasks)s::int[]) AS v(id, user_id, at, task_id)
+                    WHERE c.id = v.id""",
+                ids=[contact for contact, _task in contacts],
+                users=[user for user, _at in slots],
+                ats=[at for _user, at in slots],
+                tasks=[task_of.get(i) for i in range(len(contacts))],
                 uid=self.env.uid,
             )
         )

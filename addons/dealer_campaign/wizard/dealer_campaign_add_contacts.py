@@ -449,13 +449,16 @@ class DealerCampaignAddContacts(models.TransientModel):
         source = self.source
         self.env.cr.execute(
             SQL(
-                """WITH c AS (
-                       SELECT DISTINCT p.id, %(reason)s AS reason,
-                              EXISTS (SELECT 1 FROM dealer_campaign_contact x
-                                       WHERE x.campaign_id = %(campaign)s
-                                         AND x.partner_id = p.id) AS present,
+                # Clients already in the campaign read once: probed per row, the
+                # index would also walk the rows this statement inserts.
+                """WITH present AS MATERIALIZED (
+                       SELECT partner_id FROM dealer_campaign_contact
+                        WHERE campaign_id = %(campaign)s),
+                   c AS (
+                       SELECT p.id, %(reason)s AS reason, x.partner_id IS NOT NULL AS present,
                               COALESCE(NULLIF(p.mobile, ''), p.phone) AS phone
-                         FROM res_partner p WHERE p.id IN %(candidates)s),
+                         FROM res_partner p LEFT JOIN present x ON x.partner_id = p.id
+                        WHERE p.id IN %(candidates)s),
                    ins AS (
                        INSERT INTO dealer_campaign_contact
                            (campaign_id, partner_id, phone, state, source, company_id,

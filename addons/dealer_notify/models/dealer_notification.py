@@ -483,21 +483,22 @@ class DealerNotification(models.Model):
             )
 
     def _staff(self, rule):
-        """The employees a staff message or call goes to: the rule's, else the
-        document's advisor or assignees."""
+        """The employees a staff message or call goes to: the user a digest line is
+        for, else the rule's, else the document's advisor or assignees."""
+        document = self.document_ref
+        if self.res_model == "res.users":
+            # A digest has one line per employee (chosen from the rule's users).
+            return document.filtered("active")
         if rule.user_ids:
             return rule.user_ids
-        document = self.document_ref
         users = self.env["res.users"]
         if self.res_model == "project.task":
             users = document.dealer_advisor_id or document.user_ids
-        elif self.res_model == "res.users":
-            users = document
         return users.filtered("active")
 
     def _staff_body(self, rule):
-        if rule.kind == "digest_traffic":
-            return rule._digest_traffic_body(self.document_ref, self.occurrence)
+        if rule.kind.startswith("digest_"):
+            return rule._digest_body(self.document_ref, self.occurrence)
         if rule.mail_template_id:
             return self._render(rule.mail_template_id, "body_html").get(self.id)
         if rule.sms_template_id:

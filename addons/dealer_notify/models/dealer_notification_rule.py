@@ -148,7 +148,20 @@ class DealerNotificationRule(models.Model):
     @api.depends("kind")
     def _compute_res_model(self):
         for rule in self:
-            rule.res_model = KIND_MODELS.get(rule.kind)
+            rule.res_model = rule._kind_model()
+
+    # Kinds added by other addons (selection_add) override these two.
+    def _kind_model(self):
+        """The model of the documents the rule's messages are about."""
+        return KIND_MODELS.get(self.kind)
+
+    def _is_daily(self):
+        """Planned once a day at the run time (staff digests always are)."""
+        return self.kind in DAILY_KINDS or (self.kind or "").startswith("digest_")
+
+    def _digest_body(self, user, day):
+        """A staff digest's body: ``_digest_<x>_body`` of the kind ``digest_<x>``."""
+        return getattr(self, f"_{self.kind}_body")(user, day)
 
     def _compute_counts(self):
         groups = self.env["dealer.notification"]._read_group(
@@ -345,13 +358,13 @@ class DealerNotificationRule(models.Model):
         """The SELECT of the rule's due documents, or None when nothing is due now."""
         moment, today, tz = self._run_moment(now)
         relevance = timedelta(hours=self.relevance_hours) if self.relevance_hours else None
-        if self.kind in DAILY_KINDS and not force:
+        if self._is_daily() and not force:
             # Once a day after the run time, and again within the relevance window
             # for what was booked since (the unique constraint keeps the others).
             first = not self.last_run_at or self.last_run_at < moment
             if now < moment or not (first or (relevance and now < moment + relevance)):
                 return None
-        due = moment if self.kind in DAILY_KINDS and now >= moment else now
+        due = moment if self._is_daily() and now >= moment else now
         expires = due + relevance if relevance else None
         window = Window(now, today, tz, due, expires, ids)
         return getattr(self, f"_source_{self.kind}")(window)

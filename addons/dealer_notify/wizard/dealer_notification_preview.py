@@ -46,8 +46,8 @@ class DealerNotificationPreview(models.TransientModel):
             subject = template._render_field("subject", record.ids, compute_lang=True)
             body = template._render_field("body_html", record.ids, compute_lang=True)
             return subject.get(record.id, ""), html2plaintext(body.get(record.id) or "")
-        if rule.kind == "digest_traffic":
-            return rule.name, html2plaintext(rule._digest_traffic_body(record, fields.Date.today()))
+        if rule.kind.startswith("digest_"):
+            return rule.name, html2plaintext(rule._digest_body(record, fields.Date.today()))
         return rule.name, ""
 
     def action_send_test(self):
