@@ -29,7 +29,6 @@ import http.client
 import json
 import os
 import random
-import re
 import signal
 import socket
 import subprocess
@@ -370,9 +369,11 @@ def odoo_server(db, workers):
         "-c",
         str(ODOO_CONF),
         f"--addons-path={ADDONS_PATH}",
+        # The database by -d alone: with a --db-filter, Odoo lists the databases, over a
+        # new PostgreSQL connection, on every request without a session (a PBX never has
+        # one), which costs more than the floor's own work.
         "-d",
         db,
-        f"--db-filter=^{re.escape(db)}$",
         "--workers",
         str(workers),
         "--max-cron-threads",
@@ -460,19 +461,19 @@ def send(port, requests, *, concurrency, duration, rate=None):
         own = []
         while True:
             with lock:
+                # The deadline is checked when a request is taken, under the lock: the
+                # requests sent are always the first ones of the list (a call's later
+                # event is never sent without its earlier ones).
                 index = position[0]
-                if index >= len(requests):
+                if index >= len(requests) or time.perf_counter() >= deadline:
+                    break
+                if rate and start + index / rate > deadline:
                     break
                 position[0] += 1
             if rate:
-                due = start + index / rate
-                if due > deadline or time.perf_counter() >= deadline:
-                    break
-                pause = due - time.perf_counter()
+                pause = start + index / rate - time.perf_counter()
                 if pause > 0:
                     time.sleep(pause)
-            elif time.perf_counter() >= deadline:
-                break
             request = requests[index]
             sent = time.perf_counter()
             try:
@@ -571,6 +572,84 @@ def measure_phase(port, name, requests, *, concurrency, duration, rate=None):
         f", load {phase['load_average'][1]}"
     )
     return phase, results
+
+
+# --- in-process measure -------------------------------------------------------------------
+
+IN_PROCESS_CALLS = 60
+
+
+def measure_in_process(db, stream, warmup):
+    """Each request of ``stream`` handled in this process, one at a time, by Odoo's WSGI
+    application under werkzeug's test client (no HTTP server, no other request), after
+    ``warmup``: per request, the SQL statements Odoo's cursors execute and the CPU time
+    of this process, which the machine's other work hardly changes. Returns (figures,
+    check of the database)."""
+    from werkzeug.test import Client
+
+    import odoo.http
+
+    odoo.service.server.load_server_wide_modules()
+    client = Client(odoo.http.root)
+    statements = [0]
+
+    def count(*_args):
+        statements[0] += 1
+
+    thread = threading.current_thread()
+    thread.query_hooks = [count]  # odoo.sql_db runs them after each statement of the thread
+
+    def one(request):
+        statements[0] = 0
+        cpu, wall = time.process_time(), time.perf_counter()
+        response = client.post(request["path"], data=request["body"], headers=request["headers"])
+        body = response.get_data()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        try:
+            payload = json.loads(body) if body else None
+        except ValueError:
+            payload = None
+        return response.status_code, payload, statements[0], cpu, wall
+
+    try:
+        for request in warmup + floor_requests(5):
+            one(request)
+        marks = watermarks(db)
+        results, per_kind = [], defaultdict(list)
+        start = time.perf_counter()
+        for index, request in enumerate(
+            [*stream.requests, *floor_requests(len(stream.requests) // 3)]
+        ):
+            status, payload, count_, cpu, wall = one(request)
+            per_kind[request["kind"]].append((count_, cpu, wall))
+            if index < len(stream.requests):
+                results.append((index, time.perf_counter() - start, wall, status, payload))
+    finally:
+        thread.query_hooks = []
+
+    def median(values):
+        return sorted(values)[len(values) // 2]
+
+    figures = {}
+    for kind, rows in sorted(per_kind.items()):
+        counts = [row[0] for row in rows]
+        figures[kind] = {
+            "count": len(rows),
+            "statements_p50": median(counts),
+            "statements_min": min(counts),
+            "statements_max": max(counts),
+            "statements_mean": round(sum(counts) / len(counts), 1),
+            "cpu_ms_p50": round(median([row[1] for row in rows]) * 1000, 2),
+            "wall_ms_p50": round(median([row[2] for row in rows]) * 1000, 2),
+        }
+    log(
+        "  in-process: "
+        + ", ".join(
+            f"{kind} {f['statements_mean']} statements, {f['cpu_ms_p50']} ms CPU"
+            for kind, f in figures.items()
+        )
+    )
+    return figures, check_phase(db, stream, results, marks)
 
 
 # --- the checks in the database -----------------------------------------------------------
@@ -720,8 +799,9 @@ def measure(args, data):
     streams = {}
     with connect(args.db) as cnx, cnx.cursor() as cr:
         log(f"generating the call streams ({calls:,} calls per phase)")
-        for name in ("warmup", *webhook_phases):
-            count = max(1, WARMUP_REQUESTS // 3) if name == "warmup" else calls
+        for name in ("warmup", "in_process", *webhook_phases):
+            count = {"warmup": max(1, WARMUP_REQUESTS // 3), "in_process": IN_PROCESS_CALLS}
+            count = count.get(name, calls)
             streams[name] = Stream(
                 cr, rng, pbxs, calls=count, prefix=f"bench-{run}-{name}", start=start
             )
@@ -758,9 +838,12 @@ def measure(args, data):
                     rate=rate,
                 )
                 checks[name] = check_phase(args.db, streams[name], results, marks)
+    log("in-process: each request of a stream alone, statements and CPU time")
+    in_process, checks["in_process"] = measure_in_process(args.db, streams["in_process"], warmup)
     stream = streams["full"]
     return {
         "phases": phases,
+        "in_process": in_process,
         "checks": checks,
         "stream": {
             "calls_per_phase": calls,
@@ -886,11 +969,40 @@ def report(result):
             )
     log(markdown_table(["phase", "event", "count", "p50 ms", "p95 ms", "p99 ms"], rows, "llrrrr"))
     log("")
+    in_process = result.get("in_process")
+    if in_process:
+        rows = [
+            [
+                kind,
+                f"{stats['count']:,}",
+                f"{stats['statements_mean']:.1f}",
+                f"{stats['statements_p50']} ({stats['statements_min']}–{stats['statements_max']})",
+                fmt(stats["cpu_ms_p50"]),
+                fmt(stats["wall_ms_p50"]),
+            ]
+            for kind, stats in in_process.items()
+        ]
+        log(
+            markdown_table(
+                [
+                    "in-process, one request at a time",
+                    "count",
+                    "SQL statements, mean",
+                    "p50 (min–max)",
+                    "CPU ms p50",
+                    "wall ms p50",
+                ],
+                rows,
+                "lrrrrr",
+            )
+        )
+        log("")
     rows = []
+    names = {"in_process": "in-process"}
     for name, check in checks.items():
         rows.append(
             [
-                phases[name]["name"],
+                phases[name]["name"] if name in phases else names.get(name, name),
                 f"{check['requests_logged']:,}/{check['requests_sent']:,}",
                 f"{check['events_stored']:,}/{check['events_acknowledged']:,}",
                 str(check["events_lost"]),

@@ -3,14 +3,16 @@ import logging
 from datetime import timezone
 from urllib.parse import urlencode
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED, TRANSACTION_STATUS_IDLE
+
 import odoo
 from odoo import SUPERUSER_ID, fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL
 
 from ..adapters import PbxError
+from ..models.dealer_pbx import token_like
 
 _logger = logging.getLogger(__name__)
 
@@ -55,13 +57,17 @@ class PbxWebhookController(http.Controller):
         max_content_length=4 * BODY_MAX,
     )
     def webhook(self, token, suffix="", **params):
+        # Before anything is read: the transaction runs in READ COMMITTED.
+        self._begin_read_committed(request.env.cr)
         # sudo: no user is logged in (auth none); everything below is scoped to the
         # PBX the token names, and what it stores is checked against its signature.
         env = request.env(user=SUPERUSER_ID, su=True)
         httprequest = request.httprequest
         received = fields.Datetime.now()
         body, form = self._read_body(httprequest)
-        pbx = env["dealer.pbx"]._find_by_token(token)
+        # The PBX's settings, cached across requests (cleared whenever they change).
+        config = env["dealer.pbx"]._dealer_webhook_config(token) if token_like(token) else None
+        pbx = env["dealer.pbx"].browse(config[0] if config else ())
         log = {
             "date": received,
             "pbx_id": pbx.id or False,
@@ -74,7 +80,7 @@ class PbxWebhookController(http.Controller):
             "raw_body": self._loggable_body(body, form),
         }
         status, payload, result = self._handle(
-            env, pbx, body, form, suffix=suffix, received=received
+            env, pbx, config, body, form, suffix=suffix, received=received
         )
         log["status"] = status
         if status >= 400 and isinstance(payload, dict):
@@ -112,20 +118,20 @@ class PbxWebhookController(http.Controller):
             return urlencode({**form, "vpbx_api_key": MASK}).encode()
         return body
 
-    def _handle(self, env, pbx, body, form, *, suffix, received):
+    def _handle(self, env, pbx, config, body, form, *, suffix, received):
         """(status, payload, ingest result) of the request."""
         try:
-            return self._process(env, pbx, body, form, suffix=suffix, received=received)
+            return self._process(env, pbx, config, body, form, suffix=suffix, received=received)
         except PbxError as error:
             return error.status, {"error": str(error)}, None
 
-    def _process(self, env, pbx, body, form, *, suffix, received):
+    def _process(self, env, pbx, config, body, form, *, suffix, received):
         httprequest = request.httprequest
         if body is None:
             raise _Refused(413, f"the body exceeds {BODY_MAX} bytes")
         if not pbx:
             raise _Refused(404, "unknown webhook")
-        adapter = pbx._adapter()
+        adapter = pbx._dealer_webhook_adapter(config)
         if httprequest.method == "GET":
             echo = adapter.echo(httprequest.args)
             if echo is None:
@@ -147,7 +153,6 @@ class PbxWebhookController(http.Controller):
         return 200, payload, result
 
     def _ingest(self, env, pbx, events, received):
-        self._begin_read_committed(env)
         try:
             with env.cr.savepoint():
                 return pbx._dealer_ingest(events, received)
@@ -162,15 +167,19 @@ class PbxWebhookController(http.Controller):
             raise _Refused(500, "the events could not be stored") from error
 
     @staticmethod
-    def _begin_read_committed(env):
-        """Continue in a READ COMMITTED transaction: a call's events posted at once to
-        several workers then wait for each other on the call's row lock and see each
-        other's committed events, instead of failing on Odoo's REPEATABLE READ
-        snapshot. Only reads happened so far; tests keep their own transaction."""
+    def _begin_read_committed(cr):
+        """Run the request's transaction in READ COMMITTED: a call's events posted at
+        once to several workers then wait for each other on the call's row lock and
+        see each other's committed events, instead of failing on Odoo's REPEATABLE
+        READ snapshot. Set on the connection before the transaction begins (psycopg2
+        sends it with the BEGIN; Odoo sets its own level again on the connection's
+        next cursor): when something was already read (nothing is, normally), that
+        transaction is ended first. Tests keep their own transaction."""
         if odoo.modules.module.current_test:
             return
-        env.cr.commit()  # pylint: disable=invalid-commit
-        env.cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+        if cr.connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+            cr.commit()  # pylint: disable=invalid-commit
+        cr.connection.set_session(isolation_level=ISOLATION_LEVEL_READ_COMMITTED)
 
 
 class PbxRecordingController(http.Controller):

@@ -7,5 +7,6 @@ from . import dealer_pbx_call_notify
 from . import dealer_pbx_request
 from . import dealer_traffic
 from . import res_partner
+from . import res_users
 from . import dealer_pbx_demo
 from . import dealer_pbx_dial

@@ -3,10 +3,10 @@ import secrets
 
 import requests
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, frozendict
 
 from ..adapters import get_adapter
 from ..adapters.mango import mango_api_form
@@ -24,6 +24,20 @@ WEBHOOK_PATH = "/dealer_pbx/webhook/"
 ZADARMA_API = "https://api.zadarma.com"
 MANGO_API = "https://app.mango-office.ru/vpbx"
 API_TIMEOUT = 10
+
+
+def token_like(token):
+    return bool(token) and isinstance(token, str) and len(token) <= 128
+
+
+def _adapter_of(provider, api_key, api_secret, timezone, extensions):
+    return get_adapter(
+        provider,
+        api_key=api_key or False,
+        api_secret=api_secret or False,
+        timezone=timezone,
+        extensions=extensions,
+    )
 
 
 def new_token():
@@ -160,28 +174,81 @@ class DealerPbx(models.Model):
         return action
 
     # --- the webhook --------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _dealer_webhook_config, _dealer_extension_users
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()  # _dealer_webhook_config, _dealer_extension_users
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _dealer_webhook_config, _dealer_extension_users
+        return super().unlink()
+
     @api.model
     def _find_by_token(self, token):
         """The active PBX whose webhook token is ``token`` (empty when none)."""
-        if not token or not isinstance(token, str) or len(token) > 128:
-            return self.browse()
-        # On every webhook request: one indexed query (the token is unique), no ORM
-        # search (domain, ordering) around it.
-        self.flush_model(["webhook_token", "active"])
+        config = self._dealer_webhook_config(token) if token_like(token) else None
+        # sudo: the caller is the PBX, authenticated by this token and its signature.
+        return self.sudo().browse(config[0] if config else ())
+
+    @api.model
+    @tools.ormcache("token")
+    def _dealer_webhook_config(self, token):
+        """What a webhook request needs of the active PBX whose token is ``token``:
+        (id, provider, api key, api secret, time zone, extension numbers), or None.
+
+        Read on every webhook request, changed when an administrator edits the PBX:
+        cached, and cleared by any create, write or unlink of a PBX or an extension,
+        in every worker and server (Odoo's cache signaling, checked at the start of
+        each request). The secrets verify the PBX's signature and never leave the
+        adapter."""
+        self.flush_model(
+            ["webhook_token", "active", "provider", "api_key", "api_secret", "timezone"]
+        )
+        self.env["dealer.pbx.extension"].flush_model(["pbx_id", "number"])
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM dealer_pbx WHERE webhook_token = %s AND active LIMIT 1",
+                """
+                SELECT id, provider, api_key, api_secret, timezone,
+                       ARRAY(SELECT number FROM dealer_pbx_extension
+                              WHERE pbx_id = pbx.id ORDER BY number, id)
+                  FROM dealer_pbx pbx WHERE webhook_token = %s AND active LIMIT 1
+                """,
                 token,
             )
         )
         row = self.env.cr.fetchone()
-        # sudo: the caller is the PBX, authenticated by this token and its signature.
-        return self.sudo().browse(row[0] if row else ())
+        if not row:
+            return None
+        pbx_id, provider, api_key, api_secret, timezone, extensions = row
+        return (
+            pbx_id,
+            provider,
+            api_key or False,
+            api_secret or False,
+            timezone,
+            tuple(extensions),
+        )
+
+    @api.model
+    @tools.ormcache("pbx_id")
+    def _dealer_extension_users(self, pbx_id):
+        """{extension number: user id (or False)} of the PBX ``pbx_id``, which the
+        assembly of every call looks up: cached and cleared as
+        ``_dealer_webhook_config`` (and when a user is deleted)."""
+        self.env["dealer.pbx.extension"].flush_model(["pbx_id", "number", "user_id"])
+        self.env.cr.execute(
+            SQL("SELECT number, user_id FROM dealer_pbx_extension WHERE pbx_id = %s", pbx_id)
+        )
+        return frozendict((number, user_id or False) for number, user_id in self.env.cr.fetchall())
 
     def _adapter(self):
         self.ensure_one()
-        # The PBX's settings and extension numbers in one query (on every webhook
-        # request); the secrets verify the PBX's signature and never leave this method.
+        # The PBX's settings and extension numbers in one query; the secrets verify
+        # the PBX's signature and never leave the adapter.
         self.flush_recordset(["provider", "api_key", "api_secret", "timezone"])
         self.env["dealer.pbx.extension"].flush_model(["pbx_id", "number"])
         self.env.cr.execute(
@@ -195,14 +262,12 @@ class DealerPbx(models.Model):
                 self.id,
             )
         )
-        provider, api_key, api_secret, timezone, extensions = self.env.cr.fetchone()
-        return get_adapter(
-            provider,
-            api_key=api_key or False,
-            api_secret=api_secret or False,
-            timezone=timezone,
-            extensions=extensions,
-        )
+        return _adapter_of(*self.env.cr.fetchone())
+
+    @api.model
+    def _dealer_webhook_adapter(self, config):
+        """The adapter of a PBX's ``_dealer_webhook_config``."""
+        return _adapter_of(*config[1:])
 
     def _country_code(self):
         self.ensure_one()

@@ -44,6 +44,7 @@ class DealerPbxCall(models.Model):
         if current is None:
             current = {
                 "id": self.id,
+                "company_id": self.company_id.id,
                 "direction": self.direction,
                 "state": self.state,
                 "user_id": self.user_id.id,
@@ -64,13 +65,22 @@ class DealerPbxCall(models.Model):
                 return  # nobody is rung: nothing to claim or build
         elif phase == "answered" and current["user_id"]:
             users = [current["user_id"]]
+        update = None  # the same for every user already told of the call
+        partners = self.env["res.partner"]
+        if self.env.su:
+            # The bus creates its notification with this environment's company, which
+            # a superuser's environment reads from the database: the call's is given
+            # (the assembly runs as superuser; nothing of it depends on the company).
+            partners = partners.with_context(
+                allowed_company_ids=[current.get("company_id") or self.company_id.id]
+            )
         for user_id, partner_id, first in self._dealer_claim_notices(users, phase):
-            user = self.env["res.users"].browse(user_id)
             if first:
+                user = self.env["res.users"].browse(user_id)
                 payload = self._dealer_popup_payload(user, phase, current.get("clients"))
             else:
-                payload = self._dealer_popup_update(phase, current)
-            self.env["res.partner"].browse(partner_id)._bus_send(BUS_CALL, payload)
+                payload = update = update or self._dealer_popup_update(phase, current)
+            partners.browse(partner_id)._bus_send(BUS_CALL, payload)
 
     def _dealer_claim_notices(self, user_ids, phase):
         """Claim the popup ``phase`` of the call for the users ``user_ids`` and, on
@@ -120,9 +130,23 @@ class DealerPbxCall(models.Model):
         it shows (and asks for the whole one when it has none)."""
         user = False
         if current["user_id"]:
-            # sudo: the name of the employee of the call, shown to those told of it.
-            employee = self.env["res.users"].sudo().browse(current["user_id"])
-            user = {"id": employee.id, "name": employee.display_name}
+            # The name of the employee of the call, shown to those told of it: a
+            # user's display name is its partner's name (res.users' _rec_name), read
+            # in one query rather than loading both records on every update.
+            self.env["res.users"].flush_model(["partner_id"])
+            self.env["res.partner"].flush_model(["name"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT partner.name FROM res_users users
+                      JOIN res_partner partner ON partner.id = users.partner_id
+                     WHERE users.id = %s
+                    """,
+                    current["user_id"],
+                )
+            )
+            name = (self.env.cr.fetchone() or [None])[0]
+            user = {"id": current["user_id"], "name": name if name is not None else False}
         return {
             "call_id": self.id,
             "phase": phase,

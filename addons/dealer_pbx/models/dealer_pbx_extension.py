@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class DealerPbxExtension(models.Model):
@@ -20,3 +20,18 @@ class DealerPbxExtension(models.Model):
     _sql_constraints = [
         ("number_unique", "UNIQUE(pbx_id, number)", "This extension already exists on this PBX."),
     ]
+
+    # The webhook caches its PBX's extensions (dealer.pbx._dealer_webhook_config,
+    # _dealer_extension_users).
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

@@ -65,7 +65,8 @@ class DealerPbxRequest(models.Model):
         values.setdefault("date", fields.Datetime.now())
         # One INSERT per webhook request, on its hot path: the log's columns are plain
         # (no computed field, no tracking), so the ORM's create is skipped.
-        now = self.env.cr.now()
+        # cr.now(), without a query of its own
+        now = SQL("now() AT TIME ZONE 'UTC'")
         values.update(create_uid=self.env.uid, create_date=now, write_uid=self.env.uid)
         values["write_date"] = now
         names = list(values)

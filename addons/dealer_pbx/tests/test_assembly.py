@@ -3,8 +3,12 @@ duplicates; per provider; missed calls, callbacks, popup, traffic link."""
 
 import itertools
 import json
+import time
 from datetime import timedelta
 
+import psycopg2
+
+import odoo
 from odoo.exceptions import UserError
 
 from ..adapters import AsteriskAdapter, MangoAdapter, PbxEvent, ZadarmaAdapter
@@ -370,6 +374,41 @@ class TestAssembly(PbxCase):
         )
         self.assertEqual(self.bus(self.consultant)[1]["user"]["id"], self.consultant.id)
         self.assertFalse(self.bus(self.operator))
+
+    def test_popup_wakes_the_websockets_once(self):
+        """Once committed, the popups of a ringing call wake the websockets of its
+        users with one NOTIFY imbus: the bus's own post-commit hook, once."""
+        self.env.cr.precommit.clear()
+        self.env.cr.postcommit.clear()
+        self.ingest("generic", generic_call("n1")[:3])
+        hooks = list(self.env.cr.postcommit._funcs)
+        self.assertEqual(len(hooks), 1)
+        channels = self.env.cr.postcommit.data["bus.bus.channels"]
+        expected = {
+            (self.env.cr.dbname, "res.partner", user.partner_id.id)
+            for user in (self.consultant, self.consultant2)
+        }
+        self.assertEqual(set(channels), expected)
+        listener = psycopg2.connect(**odoo.sql_db.connection_info_for("postgres")[1])
+        try:
+            listener.autocommit = True
+            listener.cursor().execute("LISTEN imbus")
+            hooks[0]()
+            received = set()
+            for _attempt in range(50):
+                listener.poll()
+                received |= {
+                    tuple(channel)
+                    for notify in listener.notifies
+                    for channel in json.loads(notify.payload)
+                }
+                if expected <= received:
+                    break
+                time.sleep(0.02)
+        finally:
+            listener.close()
+            self.env.cr.postcommit.clear()
+        self.assertTrue(expected <= received, received)
 
     def test_popup_cards_once_then_updates(self):
         """A user's first popup of a call carries the client cards, the later ones

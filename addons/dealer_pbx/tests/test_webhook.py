@@ -85,6 +85,44 @@ class TestWebhook(HttpCase):
         self.assertEqual(self.last_log().duplicate_count, 1)
         self.assertNotIn(self.generic.webhook_token, self.last_log().path)
 
+    def test_settings_apply_at_once(self):
+        """The webhook caches its PBX's settings: any change applies to the next
+        request (token, secret, archiving, an extension's employee)."""
+
+        def ringing(key, extension="101"):
+            return {
+                "event": "ringing",
+                "call_id": key,
+                "direction": "incoming",
+                "from": "+79168112233",
+                "to": "+74957554410",
+                "extension": extension,
+                "time": 1733555700,
+            }
+
+        self.assertJson(self.post_json(self.generic, ringing("c1")), 200, "stored")
+        old_token = self.generic.webhook_token
+        self.generic.action_regenerate_token()
+        response = self.url_open(f"/dealer_pbx/webhook/{old_token}", data=b"{}")
+        self.assertJson(response, 404)
+        self.assertJson(self.post_json(self.generic, ringing("c2")), 200, "stored")
+        self.generic.api_secret = "another-secret"
+        self.assertJson(self.post_json(self.generic, ringing("c3")), 403)
+        self.generic.api_secret = SECRET
+        other = self.env["res.users"].create({"name": "Дежурный", "login": "pbx_http_duty"})
+        self.generic.extension_ids.user_id = other
+        self.generic.extension_ids += self.env["dealer.pbx.extension"].create(
+            {"pbx_id": self.generic.id, "number": "105", "user_id": self.env.uid}
+        )
+        self.assertJson(self.post_json(self.generic, ringing("c4")), 200, "stored")
+        self.assertJson(self.post_json(self.generic, ringing("c5", "105")), 200, "stored")
+        calls = self.env["dealer.pbx.call"].search([("pbx_id", "=", self.generic.id)])
+        users = {call.external_id: call.user_id for call in calls}
+        self.assertEqual(users["c4"], other)
+        self.assertEqual(users["c5"].id, self.env.uid)
+        self.generic.active = False
+        self.assertJson(self.post_json(self.generic, ringing("c6")), 404)
+
     def test_zadarma_echo_and_form(self):
         url = f"/dealer_pbx/webhook/{self.zadarma.webhook_token}"
         response = self.url_open(f"{url}?zd_echo=8f14e45f")
