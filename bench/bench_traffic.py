@@ -1,4 +1,4 @@
-"""Traffic benchmark: client lookup, automatic ignoring and the traffic journal at scale.
+"""Traffic benchmark: client lookup, automatic ignoring, the traffic journal and reports at scale.
 
 Builds (or reuses) the database ``dealer_bench_traffic`` with ``dealer_traffic`` (no demo
 data), three branches and their staff, a million clients with phones, 300,000 vehicles and a
@@ -8,13 +8,19 @@ million traffic records over two years, then measures, each against a baseline i
    autocomplete on ``complete_name``;
 2. ``dealer.traffic._cron_auto_ignore`` against ignoring the same rows with ORM writes;
 3. the Traffic Journal's first page (``web_search_read``) for a supervisor, a consultant and
-   an operator against a plain SQL query, with the plans of the ORM's queries.
+   an operator against a plain SQL query, with the plans of the ORM's queries;
+4. the reports' pivots (statistics by incoming contacts, sales funnel, response time) of a
+   month, rows by goal and columns by consultant, against Odoo's read_group on the traffic;
+5. the «Data for the Period» Excel workbook of that month against Odoo's own export
+   (``export_data`` and the web client's xlsx writer).
 
     python bench/bench_traffic.py [--clients N] [--traffic N] [--fresh] [--db NAME]
+                                  [--lookup-only | --reports-only]
 """
 
 import argparse
 import hashlib
+import io
 import json
 import math
 import os
@@ -52,6 +58,7 @@ from _common import (
     split_e164,
     superuser_env,
     timing,
+    update_module_if_changed,
     with_yo,
 )
 from lxml import etree
@@ -62,13 +69,18 @@ DB = "dealer_bench_traffic"
 MODULES = "dealer_traffic"
 MARKER_KEY = "dealer_bench.traffic"
 # Bump when the generated data changes, so that databases made by older versions are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 # What the database depends on: the dealer modules' schema (models, data, access rules) and
 # the tools the generator calls. A change there rebuilds the database.
 SCHEMA_SOURCES = tuple(
     f"addons/{module}/{folder}"
     for module in ("dealer_base", "dealer_vehicle", "dealer_traffic")
     for folder in ("models", "data", "security", "tools")
+)
+# The reports' SQL views, views and dialogs: a change there updates the module in the
+# database (its views are rebuilt) instead of regenerating the data.
+REPORT_SOURCES = tuple(
+    f"addons/dealer_traffic/{folder}" for folder in ("report", "views", "wizard")
 )
 
 SEED = 20240601
@@ -258,6 +270,32 @@ JOURNAL_SCENARIOS = (
 )
 SLOW_MS = 100
 PLAN_TOP_LINES = 8
+# The reports' pivots as the web client loads them: rows by goal, columns by consultant,
+# the pivot view's measures; one read_group per combination of the row and column groups.
+REPORT_MODELS = (
+    "dealer.traffic.statistics.report",
+    "dealer.traffic.funnel.report",
+    "dealer.traffic.response.report",
+)
+PIVOT_GROUPBYS = ((), ("goal_id",), ("user_id",), ("goal_id", "user_id"))
+# The baseline: Odoo's read_group on the contacts themselves, with the stored measures the
+# journal's own pivot has.
+BASELINE_MEASURES = ("__count", "take_minutes:avg", "process_minutes:avg")
+REPORT_RUNS = 10
+REPORT_WARMUP = 2
+PIVOT_TARGET_MS = 1000
+# The «Data for the Period» workbook of the month against Odoo's export of the same
+# columns (export_data, then the web client's xlsx writer).
+EXPORT_RUNS = 3
+EXPORT_BASELINE_RUNS = 2
+EXPORT_TARGET_S = 20
+EXPORT_BASELINE_FIELDS = (
+    "name date company_id channel_id direction_id goal_id source_id partner_id contact_name "
+    "contact_phone is_repeat interest_brand_id interest_model_id interest_condition "
+    "registrar_id user_id assigned_date taken_date processed_date state task_ids/.id "
+    "task_ids/name task_ids/stage_id processed_date ignore_reason_id ignore_comment outcome "
+    "note"
+).split()
 
 
 def minutes(value):
@@ -280,6 +318,7 @@ def wanted_marker(clients, traffic):
         "clients": clients,
         "traffic": traffic,
         "generator": GENERATOR_VERSION,
+        "funnel_generator": FUNNEL_GENERATOR_VERSION,
         "schema_sha1": sources_sha1(SCHEMA_SOURCES),
     }
 
@@ -489,6 +528,15 @@ class TrafficRows:
         self.minutes_field = partial(float_round, precision_digits=scale)
         self.rng, self.now, self.branches, self.fleet = rng, now, branches, fleet
         cr = env.cr
+        # Columns of newer versions of dealer_traffic: who processed or ignored the
+        # contact, the furthest funnel step of its tasks (none yet: generate_funnel_data
+        # sets it).
+        fields = env["dealer.traffic"]._fields
+        self.processed_by = "processed_user_id" in fields
+        self.columns = (
+            *TRAFFIC_COLUMNS,
+            *(name for name in ("processed_user_id", "funnel_rank") if name in fields),
+        )
         self.country = env.company.country_id.code or "RU"
         self.goals = self._goals(env)
         self.channels = {
@@ -551,7 +599,9 @@ class TrafficRows:
             channel = rng.choices(list(INCOMING_CHANNELS), weights=INCOMING_CHANNELS.values())[0]
         consultant = rng.choice(branch["consultants"])
         registrar = rng.choice(branch["operators"]) if incoming else consultant
-        row = dict.fromkeys(TRAFFIC_COLUMNS)
+        row = dict.fromkeys(self.columns)
+        if "funnel_rank" in row:
+            row["funnel_rank"] = 0
         row.update(
             id=traffic_id,
             name=self.name_format.format(number),
@@ -582,7 +632,7 @@ class TrafficRows:
         self.repeats += row["is_repeat"]
         self._lifecycle(row, goal, channel, consultant)
         self.states[row["state"]] = self.states.get(row["state"], 0) + 1
-        assert len(row) == len(TRAFFIC_COLUMNS), set(row) - set(TRAFFIC_COLUMNS)
+        assert len(row) == len(self.columns), set(row) - set(self.columns)
         return tuple(row.values())
 
     def _client(self, row, branch, goal, incoming_call):
@@ -688,6 +738,9 @@ class TrafficRows:
             write_uid=actor,
             write_date=closed or taken or assigned or queued or date,
         )
+        if self.processed_by and state in ("processed", "ignored"):
+            # The automatic ignoring leaves it empty.
+            row["processed_user_id"] = None if actor == 1 else actor
         if state == "processed" and rng.random() < 0.5:
             row["outcome"] = rng.choice(OUTCOMES)
         if state == "ignored":
@@ -724,7 +777,7 @@ def generate_traffic(env, rng, branches, *, fleet, count, now):
 
     copy_in_background(
         (rows.batch(items[offset : offset + BATCH]) for offset in range(0, count, BATCH)),
-        lambda batch: copy_rows(cr, "dealer_traffic", TRAFFIC_COLUMNS, batch),
+        lambda batch: copy_rows(cr, "dealer_traffic", rows.columns, batch),
         progress,
     )
     env["ir.sequence"].search([("code", "=", "dealer.traffic")]).number_next = count + 1
@@ -863,6 +916,162 @@ def generate_documents(env, rng, *, client_ids, count, now):
         batches(), lambda batch: copy_rows(cr, "project_task", TASK_COLUMNS, batch), progress
     )
     return {"document_clients": buyers, "tasks": counts}
+
+
+# --- generated data: continuations and the funnel's tasks (the traffic reports) ------
+
+# Bump when what generate_funnel_data writes changes (it runs after the traffic, on its
+# own random generator: the data of the other generators is the same with or without it).
+FUNNEL_GENERATOR_VERSION = 1
+CONTINUATION_DAYS = 3  # a client's contact this soon after one in the same direction...
+CONTINUATION_SHARE = 0.3  # ...continues it this often
+# Of the tasks made by processing: how often an appointment led to a visit, and a visit
+# to a deal (in the directions whose projects have those steps).
+VISIT_SHARE = 0.55
+DEAL_SHARE = 0.3
+RECENT_TASK_DAYS = 14  # tasks of contacts processed since then are still open
+CANCELED_APPOINTMENT_SHARE = 0.3  # older appointments without a visit: canceled, else done
+FUNNEL_TASK_COLUMNS = tuple(
+    "id name project_id stage_id partner_id company_id state active priority sequence "
+    "display_in_project dealer_kind dealer_direction_id dealer_funnel_rank traffic_id "
+    "date_end date_last_stage_update create_uid write_uid create_date write_date".split()
+)
+
+
+def generate_continuations(cr, rng):
+    """Mark CONTINUATION_SHARE of the identified incoming contacts that follow one of the
+    same client, direction and branch within CONTINUATION_DAYS as its continuation
+    (``continued_from_id``, and the stored ``is_continuation`` and
+    ``continuation_measure``); return how many."""
+    cr.execute(
+        """SELECT id, partner_id, direction_id, company_id, date FROM dealer_traffic
+            WHERE goal_kind = 'incoming' AND partner_id IS NOT NULL
+            ORDER BY partner_id, direction_id, company_id, date, id"""
+    )
+    pairs, previous = [], None
+    gap = timedelta(days=CONTINUATION_DAYS)
+    for row in cr.fetchall():
+        if (
+            previous
+            and previous[1:4] == row[1:4]
+            and row[4] - previous[4] <= gap
+            and rng.random() < CONTINUATION_SHARE
+        ):
+            pairs.append((row[0], previous[0]))
+        previous = row
+    cr.execute("CREATE TEMPORARY TABLE bench_continuation (id int, earlier int) ON COMMIT DROP")
+    copy_rows(cr, "bench_continuation", ("id", "earlier"), pairs)
+    cr.execute(
+        """UPDATE dealer_traffic t
+              SET continued_from_id = c.earlier, is_continuation = TRUE, continuation_measure = 1
+             FROM bench_continuation c WHERE t.id = c.id"""
+    )
+    cr.execute("DROP TABLE bench_continuation")
+    return len(pairs)
+
+
+def generate_funnel_tasks(env, rng, now):
+    """A task per processed contact, as processing makes it (``traffic_id``, the goal's
+    kind, in its direction's project), moved along the funnel: appointments that led to
+    a visit, visits to a deal, as far as the project's stages go; open when recent,
+    else done (or canceled, for appointments that led nowhere). Inserted with COPY in
+    the contacts' order; return {rank: tasks}."""
+    cr = env.cr
+    required_extras(cr, "project_task", set(FUNNEL_TASK_COLUMNS))
+    stages = {
+        step: env.ref(f"dealer_traffic.stage_{step}").id
+        for step in ("appointment", "visit", "deal")
+    }
+    projects = {}
+    for direction in env["dealer.direction"].search([("project_id", "!=", False)]):
+        project = direction.project_id
+        steps = set(project.type_ids.mapped("dealer_funnel_step"))
+        ranks = [rank for step, rank in FUNNEL_RANKS.items() if step in steps]
+        projects[direction.id] = (project.id, project.company_id.id or None, ranks)
+    cr.execute(
+        """SELECT t.id, t.partner_id, t.direction_id, t.processed_date, t.user_id,
+                  COALESCE(g.task_kind, 'appointment'), COALESCE(g.short_name->>'en_US', 'T')
+             FROM dealer_traffic t JOIN dealer_contact_goal g ON g.id = t.goal_id
+            WHERE t.state = 'processed' AND t.partner_id IS NOT NULL
+            ORDER BY t.processed_date, t.id"""
+    )
+    contacts = cr.fetchall()
+    task_ids = reserve_ids(cr, "project_task", len(contacts))
+    recent = now - timedelta(days=RECENT_TASK_DAYS)
+    step_of_rank = {rank: step for step, rank in FUNNEL_RANKS.items()}
+    counts = {}
+
+    def row(task_id, contact):
+        traffic_id, partner_id, direction_id, processed, user_id, kind, short = contact
+        project_id, company_id, ranks = projects[direction_id]
+        rank = FUNNEL_RANKS[kind]
+        if rank == 1 and rng.random() < VISIT_SHARE:
+            rank = 2
+        if rank == 2 and rng.random() < DEAL_SHARE:
+            rank = 3
+        reached = max((r for r in ranks if r <= rank), default=1)
+        rank = max(reached, FUNNEL_RANKS[kind])  # as the task computes it
+        counts[rank] = counts.get(rank, 0) + 1
+        end = None
+        if processed >= recent:
+            state = "01_in_progress"
+        elif reached == 1 and rng.random() < CANCELED_APPOINTMENT_SHARE:
+            state, end = "1_canceled", processed + timedelta(days=rng.randrange(1, 10))
+        else:
+            state, end = "1_done", processed + timedelta(days=rng.randrange(1, 10))
+        changed = min(end or processed, now)
+        return (
+            *(task_id, f"{short}-{task_id}", project_id, stages[step_of_rank[reached]]),
+            *(partner_id, company_id, state, True, "0", 10, True, kind, direction_id, rank),
+            *(traffic_id, end and min(end, now), changed, user_id or 1, user_id or 1),
+            *(processed, changed),
+        )
+
+    started = time.perf_counter()
+    copied = []
+
+    def progress(batch):
+        copied.append(len(batch))
+        log(
+            f"  funnel tasks {sum(copied):>9,}/{len(contacts):,}"
+            f"  {time.perf_counter() - started:6.1f} s"
+        )
+
+    copy_in_background(
+        (
+            [
+                row(task_id, contact)
+                for task_id, contact in zip(
+                    task_ids[offset : offset + BATCH],
+                    contacts[offset : offset + BATCH],
+                    strict=True,
+                )
+            ]
+            for offset in range(0, len(contacts), BATCH)
+        ),
+        lambda batch: copy_rows(cr, "project_task", FUNNEL_TASK_COLUMNS, batch),
+        progress,
+    )
+    if "funnel_rank" in env["dealer.traffic"]._fields:
+        log("  the contacts' furthest funnel step")
+        cr.execute(
+            """UPDATE dealer_traffic t SET funnel_rank = f.rank
+                 FROM (SELECT traffic_id, MAX(dealer_funnel_rank) AS rank FROM project_task
+                        WHERE traffic_id IS NOT NULL AND active GROUP BY traffic_id) f
+                WHERE t.id = f.traffic_id"""
+        )
+    return dict(sorted(counts.items()))
+
+
+def generate_funnel_data(env, now):
+    """The traffic reports' data, after the traffic and on a random generator of its own:
+    continuations (generate_continuations) and a task per processed contact
+    (generate_funnel_tasks)."""
+    rng = random.Random(SEED + 13)
+    log("  continuations and the tasks made by processing")
+    continuations = generate_continuations(env.cr, rng)
+    tasks = generate_funnel_tasks(env, rng, now)
+    return {"continuations": continuations, "funnel_tasks_by_rank": tasks}
 
 
 # --- generated data: consents, birthdays and service appointments (dealer_notify) -----
@@ -1216,13 +1425,16 @@ def generate(
     appointments=0,
     appointment_day=None,
     campaign=False,
+    funnel=False,
 ):
     """Staff, clients, vehicles, traffic and, when ``documents``, project tasks (done ones
     with an amount: dealer_segmentation's documents), when ``pbx`` each branch's PBX
     (``dealer_pbx``: see ``generate_pbx``), when ``appointments`` dealer_notify's data
     (SMS consents, birthdays and service appointments: see ``generate_notify_data``), and
     when ``campaign`` dealer_campaign's (do-not-call flags and client tags: see
-    ``generate_campaign_data``); return data statistics."""
+    ``generate_campaign_data``), and when ``funnel`` the traffic reports' (continuations
+    and the tasks made by processing: see ``generate_funnel_data``); return data
+    statistics."""
     cr = env.cr
     rng = random.Random(SEED)
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -1237,7 +1449,8 @@ def generate(
     with phase("staff"):
         log("  creating branches and staff with the ORM")
         branches = create_staff(env, rng)
-    tables = (*LOADED_TABLES, "project_task") if documents or appointments else LOADED_TABLES
+    with_tasks = documents or appointments or funnel
+    tables = (*LOADED_TABLES, "project_task") if with_tasks else LOADED_TABLES
     with bulk_load(cr, tables):
         with phase("clients"):
             client_stats = generate_clients(env, clients, rng)
@@ -1252,17 +1465,19 @@ def generate(
             traffic_stats = generate_traffic(
                 env, rng, branches, fleet=fleet, count=traffic, now=now
             )
-        document_stats = {}
+        extra = {}  # the optional generators' statistics
+        if funnel:
+            with phase("funnel"):
+                extra.update(generate_funnel_data(env, now))
         if documents:
             with phase("documents"):
-                document_stats = generate_documents(
+                extra |= generate_documents(
                     env, rng, client_ids=client_ids, count=documents, now=now
                 )
-        notify_stats = {}
         if appointments:
             with phase("appointments"):
                 log("  SMS consents, birthdays and service appointments")
-                notify_stats = generate_notify_data(
+                extra |= generate_notify_data(
                     env,
                     branches,
                     fleet=fleet,
@@ -1271,21 +1486,19 @@ def generate(
                     day=appointment_day,
                     now=now,
                 )
-        campaign_stats = {}
         if campaign:
             with phase("campaign"):
                 log("  do-not-call flags and client tags")
-                campaign_stats = generate_campaign_data(env, client_ids, now)
+                extra |= generate_campaign_data(env, client_ids, now)
         loaded = time.perf_counter()
     phases["indexes"] = round(time.perf_counter() - loaded, 1)
     with phase("analyze"):
         log("  ANALYZE")
         cr.execute(f"ANALYZE {', '.join(tables)}")
-    pbx_stats = {}
     if pbx:
         with phase("pbx"):
             log("  creating the branches' PBX, lines and extensions with the ORM")
-            pbx_stats = {"pbx": generate_pbx(env, branches)}
+            extra["pbx"] = generate_pbx(env, branches)
     states = traffic_stats["states"]
     return {
         **client_stats,
@@ -1298,10 +1511,7 @@ def generate(
         "open": sum(states.get(state, 0) for state in OPEN_STATES),
         "overdue_at_generation": count_overdue(cr),
         "repeat_contacts": traffic_stats["repeats"],
-        **document_stats,
-        **notify_stats,
-        **campaign_stats,
-        **pbx_stats,
+        **extra,
         "phases_s": phases,
     }
 
@@ -1921,6 +2131,203 @@ def measure_journal(env, data):
     return {"month": month, "scenarios": scenarios}
 
 
+# --- 4. report pivots -------------------------------------------------------------------
+
+
+def previous_month(data_end):
+    """(first day, last day) of the month before the one the data ends in, in TZ."""
+    zone = ZoneInfo(TZ)
+    end = datetime.fromisoformat(data_end).replace(tzinfo=timezone.utc).astimezone(zone)
+    last = end.date().replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def month_domain(env, month):
+    """The contacts of ``month`` (first and last day) as the reports' Date filter and the
+    «Data for the Period» dialog select them, in the user's time zone."""
+    from odoo.addons.dealer_traffic.report.dealer_traffic_report_mixin import period_domain
+
+    return period_domain(env, *month)
+
+
+def pivot_measures(model):
+    """The measures of ``model``'s pivot view as the web client asks them: each with its
+    field's aggregator."""
+    arch = model.get_views([(False, "pivot")])["views"]["pivot"]["arch"]
+    names = [
+        node.get("name")
+        for node in etree.fromstring(arch).iter("field")
+        if node.get("type") == "measure"
+    ]
+    aggregators = model.fields_get(names, ["aggregator"])
+    return [f"{name}:{aggregators[name]['aggregator']}" for name in names]
+
+
+def load_pivot(model, domain, measures):
+    """The read_groups of a pivot with rows by goal and columns by consultant."""
+    return [
+        model.read_group(domain, list(measures), list(groupby), lazy=False)
+        for groupby in PIVOT_GROUPBYS
+    ]
+
+
+def measure_reports(env, data):
+    """Each report's pivot for the previous month, rows by goal and columns by consultant,
+    as the main branch's supervisor (three branches) and a consultant, record rules
+    applied, against Odoo's read_group on dealer.traffic with the same groups."""
+    main = data["branches"][0]
+    users = {
+        "supervisor": (main["supervisor"], main["supervised"]),
+        "consultant": (main["consultants"][0], [main["id"]]),
+    }
+    month = previous_month(data["data_end"])
+    log(
+        f"4. report pivots of {month[0]:%Y-%m}: {len(REPORT_MODELS)} reports x "
+        f"{len(users)} users x {REPORT_RUNS} runs (+{REPORT_WARMUP} warm-up)"
+    )
+    scenarios = []
+    for role, (uid, company_ids) in users.items():
+        staff = staff_env(env, uid, company_ids)
+        domain = month_domain(staff, month)
+        traffic = staff["dealer.traffic"]
+        for model_name in REPORT_MODELS:
+            report_model = staff[model_name]
+            measures = pivot_measures(report_model)
+
+            def ours(model=report_model, domain=domain, measures=measures):
+                return load_pivot(model, domain, measures)
+
+            def baseline(domain=domain, traffic=traffic):
+                return load_pivot(traffic, domain, BASELINE_MEASURES)
+
+            ours_ms, baseline_ms = [], []
+            for index in range(REPORT_WARMUP + REPORT_RUNS):
+                pair = ((ours, ours_ms), (baseline, baseline_ms))
+                for call, timings in pair if index % 2 == 0 else reversed(pair):
+                    _result, ms = timed(env, call)
+                    if index >= REPORT_WARMUP:
+                        timings.append(ms)
+            profiled = profile(env, ours)
+            groups = profiled["result"]
+            total = groups[0][0]
+            main_query = max(
+                (q for q in profiled["selects"] if "GROUP BY" in q["sql"]),
+                key=lambda q: q["ms"],
+            )
+            stats, base = timing(ours_ms), timing(baseline_ms)
+            scenarios.append(
+                {
+                    "user": role,
+                    "uid": uid,
+                    "report": model_name,
+                    "measures": measures,
+                    "contacts": total.get("__count"),
+                    "traffic_count": total.get("traffic_count"),
+                    "baseline_count": traffic.search_count(domain),
+                    "goals": len(groups[1]),
+                    "consultants": len(groups[2]),
+                    "cells": len(groups[3]),
+                    "ms": stats,
+                    "baseline_ms": base,
+                    "ratio_ours_over_baseline": {
+                        stat: ratio(stats[stat], base[stat]) for stat in ("median", "p95")
+                    },
+                    "within_target": stats["p95"] <= PIVOT_TARGET_MS,
+                    "statements": profiled["statements"],
+                    "main_query": main_query,
+                }
+            )
+    return {"month": [day.isoformat() for day in month], "domain": domain, "scenarios": scenarios}
+
+
+# --- 5. the «Data for the Period» workbook ------------------------------------------------
+
+
+def xlsx_rows(content):
+    """The rows of the first sheet of the workbook ``content`` (its XML's row elements)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        return book.read("xl/worksheets/sheet1.xml").count(b"<row ")
+
+
+def measure_export(env, data):
+    """The month's workbook as the main branch's supervisor downloads it (the dialog's
+    action: the rows read in one statement, written with xlsxwriter, stored for the
+    download) against Odoo's own export of the same columns: search, export_data and the
+    web client's xlsx writer."""
+    import base64
+    from types import SimpleNamespace
+
+    from odoo.addons.web.controllers.export import ExportXlsxWriter
+    from odoo.http import _request_stack
+
+    main = data["branches"][0]
+    # Odoo's export needs its export right (rolled back with the rest).
+    env.ref("base.group_allow_export").users = [(4, main["supervisor"])]
+    env.flush_all()
+    staff = staff_env(env, main["supervisor"], main["supervised"])
+    month = previous_month(data["data_end"])
+    domain = month_domain(staff, month)
+    traffic = staff["dealer.traffic"]
+    contacts = traffic.search_count(domain)
+    log(
+        f"5. «Data for the Period» of {month[0]:%Y-%m}: {contacts:,} contacts, ours "
+        f"{EXPORT_RUNS} runs (+1 warm-up), baseline {EXPORT_BASELINE_RUNS} runs"
+    )
+    Export = staff["dealer.traffic.period.export"]
+    produced = {}
+
+    def ours():
+        wizard = Export.create({"date_from": month[0], "date_to": month[1]})
+        wizard.action_export_xlsx()
+        produced["ours"] = base64.b64decode(wizard.with_context(bin_size=False).xlsx_file)
+
+    columns = [{"name": name, "label": name, "type": "char"} for name in EXPORT_BASELINE_FIELDS]
+
+    def baseline():
+        """As /web/export/xlsx does it (its writer reads the request's environment)."""
+        records = traffic.search(domain, order="date, id")
+        rows = records.export_data(EXPORT_BASELINE_FIELDS)["datas"]
+        _request_stack.push(SimpleNamespace(env=staff))
+        try:
+            with ExportXlsxWriter(columns, EXPORT_BASELINE_FIELDS, len(rows)) as writer:
+                for row_index, row in enumerate(rows):
+                    for cell_index, value in enumerate(row):
+                        writer.write_cell(row_index + 1, cell_index, value)
+        finally:
+            _request_stack.pop()
+        produced["baseline"] = (len(rows), writer.value)
+
+    ours_ms, baseline_ms = [], []
+    timed(env, ours)  # warm-up
+    for index in range(EXPORT_RUNS):
+        _result, ms = timed(env, ours)
+        ours_ms.append(ms)
+        if index < EXPORT_BASELINE_RUNS:
+            _result, ms = timed(env, baseline)
+            baseline_ms.append(ms)
+    rows = xlsx_rows(produced["ours"]) - 3  # the title, group and column headers
+    assert rows == contacts, (rows, contacts)
+    stats, base = timing(ours_ms), timing(baseline_ms)
+    return {
+        "month": [day.isoformat() for day in month],
+        "contacts": contacts,
+        "rows": rows,
+        "columns": len(Export.new({})._columns()),
+        "bytes": len(produced["ours"]),
+        "baseline_rows": produced["baseline"][0],
+        "baseline_columns": len(EXPORT_BASELINE_FIELDS),
+        "baseline_bytes": len(produced["baseline"][1]),
+        "s": {key: round(value / 1000, 2) for key, value in stats.items()},
+        "baseline_s": {key: round(value / 1000, 2) for key, value in base.items()},
+        "ratio_baseline_over_ours": {
+            stat: ratio(base[stat], stats[stat]) for stat in ("median", "max")
+        },
+        "within_target": stats["max"] / 1000 <= EXPORT_TARGET_S,
+    }
+
+
 # --- report -----------------------------------------------------------------------------
 
 
@@ -2102,6 +2509,105 @@ def report_journal(journal):
     return slow
 
 
+def report_reports(reports, export):
+    """Sections 4 and 5."""
+    month = reports["month"]
+    log(
+        f"\n#### 4. Report pivots of one month ({month[0]} to {month[1]}, Moscow time), "
+        "rows by goal, columns by consultant\n\n"
+        "Ours: the pivot view of each report as the web client loads it, the view's measures "
+        "asked with their fields' aggregators (medians for the response time), one "
+        "`read_group(domain, measures, groupby, lazy=False)` per groupby (none, goal, "
+        "consultant, goal × consultant), record rules applied. Baseline: the same four "
+        "read_groups on `dealer.traffic` itself with `__count`, `take_minutes:avg` and "
+        "`process_minutes:avg` (Odoo's pivot of the journal). Server time: the four calls "
+        f"in the Odoo process; target ≤ {PIVOT_TARGET_MS} ms.\n"
+    )
+    rows = []
+    for s in reports["scenarios"]:
+        rows.append(
+            [
+                s["user"],
+                s["report"].removeprefix("dealer.traffic.").removesuffix(".report"),
+                f"{s['traffic_count'] or 0:,}",
+                f"{s['baseline_count']:,}",
+                f"{s['goals']}×{s['consultants']} ({s['cells']})",
+                str(len(s["measures"])),
+                f"{s['ms']['median']:.0f}",
+                f"{s['ms']['p95']:.0f}",
+                f"{s['baseline_ms']['median']:.0f}",
+                f"{s['baseline_ms']['p95']:.0f}",
+                f"{s['ratio_ours_over_baseline']['median']:.2f}×",
+                f"{s['main_query']['ms']:.0f}",
+                "yes" if s["within_target"] else "NO",
+            ]
+        )
+    header = [
+        "user",
+        "report",
+        "contacts",
+        "journal's contacts",
+        "goals×consultants (cells)",
+        "measures",
+        "ours median ms",
+        "ours p95 ms",
+        "baseline median ms",
+        "baseline p95 ms",
+        "ours/baseline median",
+        "slowest query ms",
+        "p95 ≤ 1 s",
+    ]
+    log(markdown_table(header, rows, "llrrrrrrrrrrl"))
+    slow = []
+    for s in reports["scenarios"]:
+        if s["user"] == "supervisor":
+            log(
+                f"\n{s['report']}, supervisor: its slowest query's plan (EXPLAIN ANALYZE, "
+                "record rules included)\n"
+            )
+            log("```\n" + plan_lines(s["main_query"]) + "\n```")
+        if s["main_query"]["ms"] > SLOW_MS:
+            slow.append((f"pivot, {s['report']}, {s['user']}", s["main_query"]))
+    log(
+        f"\n#### 5. «Data for the Period» as Excel, the same month, main branch's supervisor\n\n"
+        "Ours: the dialog's Export to Excel (`action_export_xlsx`: the rows read in one SQL "
+        "statement with the record rules, written with xlsxwriter, stored for the download). "
+        "Baseline: Odoo's export of the same columns, `search(domain).export_data(fields)` "
+        "and the web client's xlsx writer (`ExportXlsxWriter`), the supervisor given Odoo's "
+        "export right for it. The workbook's rows are "
+        f"counted and must be the month's contacts. Target ≤ {EXPORT_TARGET_S} s.\n"
+    )
+    header = ["method", "contacts", "rows", "columns", "bytes", "runs", "median s", "max s"]
+    rows = [
+        [
+            "ours: action_export_xlsx()",
+            f"{export['contacts']:,}",
+            f"{export['rows']:,}",
+            str(export["columns"]),
+            f"{export['bytes']:,}",
+            str(EXPORT_RUNS),
+            f"{export['s']['median']:.1f}",
+            f"{export['s']['max']:.1f}",
+        ],
+        [
+            "baseline: export_data + ExportXlsxWriter",
+            f"{export['contacts']:,}",
+            f"{export['baseline_rows']:,}",
+            str(export["baseline_columns"]),
+            f"{export['baseline_bytes']:,}",
+            str(EXPORT_BASELINE_RUNS),
+            f"{export['baseline_s']['median']:.1f}",
+            f"{export['baseline_s']['max']:.1f}",
+        ],
+    ]
+    log(markdown_table(header, rows, "lrrrrrrr"))
+    log(
+        f"\nbaseline/ours (median): {export['ratio_baseline_over_ours']['median']:.1f}×; "
+        f"ours within {EXPORT_TARGET_S} s: {'yes' if export['within_target'] else 'NO'}."
+    )
+    return slow
+
+
 def report(result):
     data, timings = result["data"], result["timings_s"]
     database = (
@@ -2110,6 +2616,8 @@ def report(result):
         else f"created now (install {timings['install']:.0f} s, generation "
         f"{timings['generation']:.0f} s, VACUUM {timings['vacuum']:.0f} s)"
     )
+    if "module_update" in timings:
+        database += f", {MODULES} updated in it ({timings['module_update']:.0f} s)"
     phases = ", ".join(f"{phase} {seconds:.0f} s" for phase, seconds in data["phases_s"].items())
     load = result["load_average"]
     states = ", ".join(f"{state} {count:,}" for state, count in data["traffic_states"].items())
@@ -2122,7 +2630,9 @@ def report(result):
         f"traffic records over {DAYS} days up to {data['data_end']} UTC in "
         f"{len(data['branches'])} branches, {staff} staff users; states: {states}; "
         f"{data['open']:,} open, {data['overdue_at_generation']:,} of them past their goal's "
-        f"auto-ignore days when generated. Generation phases: {phases}.\n"
+        f"auto-ignore days when generated; {sum(data['funnel_tasks_by_rank'].values()):,} "
+        f"tasks made by processing, {data['continuations']:,} continuations. "
+        f"Generation phases: {phases}.\n"
         "Every measure: warm-up runs not counted, ORM cache invalidated before each run. "
         f"Load average (1 min) before/after measuring: {load[0]:.2f}/{load[1]:.2f} "
         f"on {os.cpu_count()} CPUs.\n"
@@ -2164,6 +2674,7 @@ def report(result):
         "'count' is what the pager shows (capped at 10,001).\n"
     )
     slow += report_journal(journal)
+    slow += report_reports(result["reports"], result["export"])
     if slow:
         log(f"\n#### Queries over {SLOW_MS} ms\n")
         for title, statement in slow:
@@ -2200,6 +2711,38 @@ def report_lookup_only(db, data, lookups, load):
     log(f"\nJSON: {path.relative_to(ROOT)}")
 
 
+def report_reports_only(db, data, reports, export, load):
+    """Sections 4 and 5 alone (``--reports-only``), also written to traffic_reports.json."""
+    path = RESULTS_DIR / "traffic_reports.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {
+                "database": db,
+                "data": data,
+                "load_average": load,
+                "reports": reports,
+                "export": export,
+            },
+            ensure_ascii=False,
+            indent=1,
+            default=str,
+        )
+        + "\n"
+    )
+    log(
+        f"\n### Traffic: {data['clients']:,} clients, {data['traffic']:,} traffic records\n\n"
+        f"Database `{db}`, generated {data['generated_at']}: "
+        f"{sum(data['funnel_tasks_by_rank'].values()):,} tasks made by processing, "
+        f"{data['continuations']:,} continuations. Load average (1 min) before/after "
+        f"measuring: {load[0]:.2f}/{load[1]:.2f} on {os.cpu_count()} CPUs."
+    )
+    for title, statement in report_reports(reports, export):
+        log(f"\n{title}: {statement['ms']:.1f} ms\n\n```sql\n{statement['sql']}\n```\n```")
+        log("\n".join(statement["plan"]) + "\n```")
+    log(f"\nJSON: {path.relative_to(ROOT)}")
+
+
 # --- main -------------------------------------------------------------------------------
 
 
@@ -2211,19 +2754,41 @@ def main():
     parser.add_argument(
         "--lookup-only", action="store_true", help="measure the client lookup (1.) only"
     )
+    parser.add_argument(
+        "--reports-only",
+        action="store_true",
+        help="measure the report pivots and the Excel export (4. and 5.) only",
+    )
     args = parser.parse_args()
     if args.clients < 1000 or args.traffic < 1000:
         parser.error("--clients and --traffic must be at least 1000")
     started = time.perf_counter()
+    wanted = wanted_marker(args.clients, args.traffic)
+    reports_sha1, updated_s = update_module_if_changed(
+        args.db,
+        wanted,
+        args.fresh,
+        key=MARKER_KEY,
+        modules=MODULES,
+        sha_key="reports_sha1",
+        current=sources_sha1(REPORT_SOURCES),
+    )
+
+    def build(env):
+        data = generate(env, args.clients, args.traffic, funnel=True)
+        return {**data, "reports_sha1": reports_sha1}
+
     registry, data, reused, timings = prepare_database(
         args.db,
         MODULES,
         MARKER_KEY,
-        wanted=wanted_marker(args.clients, args.traffic),
+        wanted=wanted,
         fresh=args.fresh,
-        generate=lambda env: generate(env, args.clients, args.traffic),
+        generate=build,
         describe=lambda m: f"{m['clients']:,} clients and {m['traffic']:,} traffic records",
     )
+    if updated_s is not None:
+        timings["module_update"] = updated_s
     if not reused:
         start = time.perf_counter()
         vacuum(args.db, LOADED_TABLES)
@@ -2233,12 +2798,19 @@ def main():
     load_before = os.getloadavg()[0]
     with registry.cursor() as cr:
         env = superuser_env(cr)
+        if args.reports_only:
+            reports, export = measure_reports(env, data), measure_export(env, data)
+            cr.rollback()
+            report_reports_only(args.db, data, reports, export, [load_before, os.getloadavg()[0]])
+            return
         lookups = measure_lookups(env, rng, data)
         if args.lookup_only:
             cr.rollback()
             report_lookup_only(args.db, data, lookups, [load_before, os.getloadavg()[0]])
             return
         journal = measure_journal(env, data)
+        reports = measure_reports(env, data)
+        export = measure_export(env, data)
         auto_ignore = measure_auto_ignore(env, rng, data)
         cr.execute("SHOW server_version")
         postgres = cr.fetchone()[0]
@@ -2264,6 +2836,8 @@ def main():
         "lookups": lookups,
         "auto_ignore": auto_ignore,
         "journal": journal,
+        "reports": reports,
+        "export": export,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n")

@@ -85,6 +85,14 @@ class ResPartner(models.Model):
         search="_search_client_search",
         help="Name, phone in any format, e-mail or reference.",
     )
+    dealer_is_client = fields.Boolean(
+        string="Dealership Client",
+        compute="_compute_dealer_is_client",
+        search="_search_dealer_is_client",
+        help="A client of the dealership: not the partner of a user or an employee, not "
+        "a branch or one of its contacts, not a partner that Odoo or one of its apps "
+        "installs (such as the demo companies).",
+    )
 
     @api.depends("birthday")
     def _compute_birthday_month(self):
@@ -112,6 +120,64 @@ class ResPartner(models.Model):
 
     def _compute_client_search(self):
         self.client_search = False
+
+    def _compute_dealer_is_client(self):
+        others = set(self.env.execute_query(self._dealer_not_client_query()))
+        for partner in self:
+            partner.dealer_is_client = (partner._origin.id,) not in others
+
+    def _search_dealer_is_client(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._(
+                    "Dealership clients are searched with = or != and True or False, "
+                    "not %(operator)s %(value)r.",
+                    operator=operator,
+                    value=value,
+                )
+            )
+        positive = (operator == "=") == value
+        return [("id", "not in" if positive else "in", self._dealer_not_client_query())]
+
+    @api.model
+    def _dealer_not_client_query(self):
+        """SQL selecting the ids of the partners who are not the dealership's clients:
+        those of internal users (archived ones too) and employees, the branches
+        (res.company) and their contacts, and the partners with an XML id of Odoo or
+        of an Odoo app (base's demo companies, OdooBot...); the dealer addons' own
+        records and imported or exported clients (``__import__``, ``__export__``)
+        stay clients. Never NULL, so that it can be used with NOT IN. Read without
+        record rules: it only tells who is not a client."""
+        for model in ("res.users", "res.company", "ir.model.data"):
+            self.env[model].flush_model()
+        self.flush_model(["commercial_partner_id"])
+        queries = [
+            SQL("SELECT partner_id FROM res_users WHERE share IS NOT TRUE"),
+            SQL(
+                """
+                SELECT partner.id
+                  FROM res_partner partner
+                  JOIN res_company company
+                    ON company.partner_id = partner.commercial_partner_id
+                """
+            ),
+            SQL("SELECT partner_id FROM res_company"),
+            SQL(
+                """
+                SELECT res_id FROM ir_model_data
+                 WHERE model = 'res.partner' AND res_id IS NOT NULL
+                   AND module NOT LIKE %s AND module NOT LIKE %s
+                """,
+                r"dealer\_%",
+                r"\_\_%",
+            ),
+        ]
+        if "hr.employee" in self.env:
+            self.env["hr.employee"].flush_model(["work_contact_id"])
+            queries.append(
+                SQL("SELECT work_contact_id FROM hr_employee WHERE work_contact_id IS NOT NULL")
+            )
+        return SQL("(%s)", SQL(" UNION ").join(queries))
 
     def _search_client_search(self, operator, value):
         """Clients matching ``value`` (see ``_client_search_domain``). Empty text

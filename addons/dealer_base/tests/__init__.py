@@ -7,3 +7,4 @@ from . import test_input_validation
 from . import test_normalizers_property
 from . import test_region_search
 from . import test_name_search
+from . import test_client_list

@@ -80,6 +80,7 @@ class DealerNotificationRule(models.Model):
         default=20.0,
         tracking=True,
         help="Time of day (branch time) after which the daily messages are formed.",
+        aggregator=None,
     )
     relevance_hours = fields.Float(
         string="Relevance (hours)",
@@ -87,6 +88,7 @@ class DealerNotificationRule(models.Model):
         tracking=True,
         help="A message not sent within this many hours of being due is kept as expired and "
         "not sent: late information is worse than none. 0: no limit.",
+        aggregator=None,
     )
     lead_hours = fields.Float(
         string="Lead Time (hours)",
@@ -94,6 +96,7 @@ class DealerNotificationRule(models.Model):
         tracking=True,
         help="Shortly before the visit: how long before it. Service due: how far ahead a "
         "vehicle due counts.",
+        aggregator=None,
     )
     direction_ids = fields.Many2many(
         "dealer.direction", string="Directions", help="Empty: every direction."

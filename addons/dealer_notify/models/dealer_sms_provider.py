@@ -41,12 +41,13 @@ class DealerSmsProvider(models.Model):
         "res.company", string="Branch", help="Empty: used by every branch without its own."
     )
     active = fields.Boolean(default=True)
-    timeout = fields.Integer(string="Timeout (s)", default=10, required=True)
+    timeout = fields.Integer(string="Timeout (s)", default=10, required=True, aggregator=None)
     retries = fields.Integer(
         default=2,
         required=True,
         help="How many times a request the gateway surely did not process is repeated "
         "at once before the message goes back to the queue.",
+        aggregator=None,
     )
     callback_token = fields.Char(
         required=True,

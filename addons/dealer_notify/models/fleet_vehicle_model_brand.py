@@ -8,11 +8,13 @@ class FleetVehicleModelBrand(models.Model):
         string="Service Interval (months)",
         default=12,
         help="A vehicle of the brand is due for service this long after its last visit.",
+        aggregator=None,
     )
     dealer_service_interval_km = fields.Integer(
         string="Service Interval (km)",
         default=15000,
         help="…or after this many kilometres, estimated from its odometer readings.",
+        aggregator=None,
     )
 
     _sql_constraints = [

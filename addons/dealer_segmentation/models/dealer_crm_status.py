@@ -35,6 +35,7 @@ class DealerCrmStatus(models.Model):
         string="Days Until Lost",
         help="How many days the status lasts without a new document (real) or contact "
         "(potential) before the client becomes lost. Directions may override it.",
+        aggregator=None,
     )
     category = fields.Selection(STATUS_CATEGORIES, required=True)
     color = fields.Integer()
@@ -71,7 +72,7 @@ class DealerCrmStatusDirection(models.Model):
 
     status_id = fields.Many2one("dealer.crm.status", required=True, ondelete="cascade")
     direction_id = fields.Many2one("dealer.direction", required=True, ondelete="cascade")
-    days_to_lost = fields.Integer(string="Days Until Lost", required=True)
+    days_to_lost = fields.Integer(string="Days Until Lost", required=True, aggregator=None)
 
     _sql_constraints = [
         (

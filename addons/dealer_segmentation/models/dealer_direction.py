@@ -15,6 +15,7 @@ class DealerDirection(models.Model):
         default=DEFAULT_WINDOW_MONTHS,
         help="Documents of this many months back from the calculation date, both ends "
         "included, count for the amount, count and average check categories.",
+        aggregator=None,
     )
     crm_range_ids = fields.One2many(
         "dealer.segmentation.range", "direction_id", string="Category Ranges"

@@ -6,6 +6,8 @@ from . import dealer_appointment_kind
 from . import dealer_traffic
 from . import dealer_traffic_notify
 from . import dealer_traffic_followup
+from . import dealer_traffic_funnel
+from . import dealer_traffic_journal
 from . import project_task_type
 from . import project_task
 from . import res_partner

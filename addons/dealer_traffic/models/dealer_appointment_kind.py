@@ -17,6 +17,7 @@ class DealerAppointmentKind(models.Model):
         default=60,
         required=True,
         help="How long the appointment takes in the calendar.",
+        aggregator=None,
     )
     direction_id = fields.Many2one(
         "dealer.direction",

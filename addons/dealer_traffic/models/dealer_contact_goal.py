@@ -19,12 +19,14 @@ class DealerContactGoal(models.Model):
     auto_ignore_days = fields.Integer(
         string="Days Until Automatic Ignoring",
         default=7,
+        aggregator=None,
         help="Traffic left unprocessed this many days is ignored as 'not processed in time'. "
         "0 disables it.",
     )
     response_minutes = fields.Integer(
         string="Response Time Limit (min)",
         default=30,
+        aggregator=None,
         help="Traffic not taken within this time is highlighted as overdue.",
     )
     user_ids = fields.Many2many("res.users", string="Responsible Employees")
@@ -37,6 +39,13 @@ class DealerContactGoal(models.Model):
         string="Default Processing",
         default="appointment",
     )
+    task_deadline_days = fields.Integer(
+        string="Task Deadline (days)",
+        default=1,
+        aggregator=None,
+        help="A task made by processing a contact of this goal is due this many days "
+        "after processing, unless it is booked for a time. 0 leaves it without a deadline.",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 
@@ -45,5 +54,10 @@ class DealerContactGoal(models.Model):
             "auto_ignore_days_positive",
             "CHECK(auto_ignore_days >= 0)",
             "The days until automatic ignoring cannot be negative.",
+        ),
+        (
+            "task_deadline_days_positive",
+            "CHECK(task_deadline_days >= 0)",
+            "The days until a task's deadline cannot be negative.",
         ),
     ]

@@ -25,6 +25,7 @@ WORKFLOW_FIELDS = frozenset(
         "assigned_date",
         "taken_date",
         "processed_date",
+        "processed_user_id",
         "is_transferred",
         "ignore_reason_id",
         "ignore_comment",
@@ -45,6 +46,7 @@ DRAFT_VALUES = {
     "assigned_date": (False,),
     "taken_date": (False,),
     "processed_date": (False,),
+    "processed_user_id": (False,),
     "ignore_reason_id": (False,),
     "ignore_comment": (False, ""),
     "is_finished": (False,),
@@ -174,6 +176,15 @@ class DealerTraffic(models.Model):
     assigned_date = fields.Datetime(string="Assigned At", readonly=True, copy=False)
     taken_date = fields.Datetime(string="Taken At", readonly=True, copy=False)
     processed_date = fields.Datetime(string="Processed At", readonly=True, copy=False)
+    processed_user_id = fields.Many2one(
+        "res.users",
+        string="Processed By",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Who processed or ignored the contact; empty while it is in work and for "
+        "contacts ignored automatically.",
+    )
     ignore_reason_id = fields.Many2one(
         "dealer.ignore.reason", readonly=True, copy=False, tracking=True
     )
@@ -662,6 +673,7 @@ class DealerTraffic(models.Model):
                 "ignore_reason_id": reason.id,
                 "ignore_comment": comment,
                 "processed_date": fields.Datetime.now(),
+                "processed_user_id": self.env.uid,
             }
         )
         return True
@@ -738,7 +750,12 @@ class DealerTraffic(models.Model):
                 }
             )
         now = fields.Datetime.now()
-        vals = {"state": "processed", "processed_date": now, "taken_date": self.taken_date or now}
+        vals = {
+            "state": "processed",
+            "processed_date": now,
+            "processed_user_id": self.env.uid,
+            "taken_date": self.taken_date or now,
+        }
         if not self.user_id:
             vals["user_id"] = self.env.uid
         self._workflow().write(vals)
@@ -755,6 +772,7 @@ class DealerTraffic(models.Model):
                 {
                     "state": "in_progress" if traffic.taken_date else "assigned",
                     "processed_date": False,
+                    "processed_user_id": False,
                     "ignore_reason_id": False,
                     "ignore_comment": False,
                 }

@@ -145,6 +145,7 @@ class DealerTraffic(models.Model):
                 "is_finished": True,
                 "taken_date": now,
                 "processed_date": now,
+                "processed_user_id": self.env.uid,
             }
         )
         return True

@@ -1,9 +1,16 @@
-from datetime import timedelta
+import ast
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.addons.dealer_base.tools import check_date, to_record
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import create_index, format_datetime
+from odoo.addons.dealer_base.tools import check_date, check_text, to_record
+from odoo.addons.project.models.project_task import CLOSED_STATES
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL, create_index, format_datetime, plaintext2html
+from odoo.tools.sql import column_exists
 
 from .dealer_traffic import TASK_KINDS
 
@@ -12,6 +19,16 @@ FUNNEL_RANK = {"appointment": 1, "visit": 2, "deal": 3}
 PAST_TOLERANCE = timedelta(minutes=5)
 # How long a booking lasts in the calendar when its kind does not say.
 DEFAULT_VISIT_MINUTES = 60
+DONE = "1_done"
+# Horizons searched in days: a century either way.
+MAX_DUE_DAYS = 36600
+# A supervisor's confirmation of a done task: only the confirm and return actions
+# write these (dealer administrators may correct them).
+CONFIRMATION_FIELDS = frozenset(
+    {"dealer_confirmed", "dealer_confirmed_user_id", "dealer_confirmed_date"}
+)
+# Marks writes made by the confirm and return actions; no JSON-RPC caller can send it.
+_CONFIRMATION = object()
 
 
 class ProjectTask(models.Model):
@@ -69,9 +86,60 @@ class ProjectTask(models.Model):
     dealer_advisor_candidate_ids = fields.Many2many(
         "res.users", compute="_compute_dealer_advisor_candidate_ids"
     )
+    # Task control: the work list, the overdue tasks and the supervisor's confirmation.
+    dealer_goal_id = fields.Many2one(related="traffic_id.goal_id", string="Contact Goal")
+    dealer_partner_phone = fields.Char(
+        string="Client Phone", compute="_compute_dealer_partner_phone"
+    )
+    dealer_is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_dealer_is_overdue",
+        search="_search_dealer_is_overdue",
+        help="The deadline has passed and the task is still open.",
+    )
+    dealer_due_in_days = fields.Integer(
+        string="Due In (days)",
+        compute="_compute_dealer_due_in_days",
+        search="_search_dealer_due_in_days",
+        aggregator=None,
+        help="Days from today to the deadline's day, in the user's time zone: 0 due "
+        "today, negative overdue.",
+    )
+    dealer_confirmed = fields.Boolean(
+        string="Confirmed",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="A supervisor has checked the done task. Set by the Confirm button; "
+        "cleared when the task is reopened or returned to work.",
+    )
+    dealer_confirmed_user_id = fields.Many2one(
+        "res.users", string="Confirmed By", readonly=True, copy=False
+    )
+    dealer_confirmed_date = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
 
     def _auto_init(self):
+        cr = self.env.cr
+        new_confirmation = not column_exists(cr, self._table, "dealer_confirmed")
         result = super()._auto_init()
+        if new_confirmation:
+            # Tasks closed before task control existed are not waiting for anybody:
+            # only tasks done from now on are listed to be confirmed.
+            cr.execute(
+                SQL(
+                    "UPDATE project_task SET dealer_confirmed = TRUE WHERE state = %s",
+                    DONE,
+                )
+            )
+        # The supervisors' list of done tasks to confirm; the predicate is the one
+        # the ORM writes for "not confirmed", so that the planner can use the index.
+        create_index(
+            cr,
+            "project_task_dealer_unconfirmed_idx",
+            self._table,
+            ["date_last_stage_update"],
+            where="state = '1_done' AND (dealer_confirmed IS NULL OR dealer_confirmed = FALSE)",
+        )
         # A client's open tasks are read on every card, lookup and caller popup;
         # Odoo does not index a task's customer, and a dealer has millions of tasks.
         create_index(
@@ -83,10 +151,31 @@ class ProjectTask(models.Model):
         )
         return result
 
-    @api.depends("traffic_id.direction_id")
+    @api.depends("traffic_id.direction_id", "project_id")
     def _compute_dealer_direction_id(self):
-        for task in self.filtered("traffic_id"):
-            task.dealer_direction_id = task.traffic_id.direction_id
+        """The contact's direction, else the direction whose project the task is in
+        (tasks created by hand in a direction's project are dealership tasks too);
+        otherwise the direction given is kept."""
+        by_project = self._dealer_project_directions()
+        for task in self:
+            if task.traffic_id:
+                task.dealer_direction_id = task.traffic_id.direction_id
+            elif task.project_id in by_project:
+                task.dealer_direction_id = by_project[task.project_id]
+
+    def _dealer_project_directions(self):
+        projects = self.project_id
+        if not projects:
+            return {}
+        # sudo: directions are configuration; whoever creates a task in a project
+        # (a portal user of a shared project too) gets its direction.
+        directions = (
+            self.env["dealer.direction"]
+            .sudo()
+            .search([("project_id", "in", projects.ids)], order="sequence desc, id desc")
+        )
+        # The first direction by sequence wins when several share a project.
+        return {direction.project_id.sudo(False): direction.sudo(False) for direction in directions}
 
     @api.depends("dealer_kind", "stage_id.dealer_funnel_step")
     def _compute_dealer_funnel_rank(self):
@@ -95,6 +184,234 @@ class ProjectTask(models.Model):
                 FUNNEL_RANK.get(task.dealer_kind, 0),
                 FUNNEL_RANK.get(task.stage_id.dealer_funnel_step, 0),
             )
+
+    # --- task control: work list, overdue tasks --------------------------------------
+    @api.depends("partner_id.mobile", "partner_id.phone")
+    def _compute_dealer_partner_phone(self):
+        for task in self:
+            task.dealer_partner_phone = task.partner_id.mobile or task.partner_id.phone
+
+    @api.depends("date_deadline", "state")
+    def _compute_dealer_is_overdue(self):
+        now = fields.Datetime.now()
+        for task in self:
+            task.dealer_is_overdue = bool(
+                task.date_deadline and task.date_deadline < now and task.state not in CLOSED_STATES
+            )
+
+    def _search_dealer_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            self._dealer_refuse_search("dealer_is_overdue", operator, value)
+        now = fields.Datetime.now()
+        if (operator == "=") == value:
+            return [("date_deadline", "<", now), ("state", "not in", list(CLOSED_STATES))]
+        return [
+            "|",
+            "|",
+            ("date_deadline", "=", False),
+            ("date_deadline", ">=", now),
+            ("state", "in", list(CLOSED_STATES)),
+        ]
+
+    def _dealer_refuse_search(self, fname, operator, value):
+        raise UserError(
+            self.env._(
+                "Searching %(field)s with %(operator)s %(value)s is not supported.",
+                field=self._fields[fname]._description_string(self.env),
+                operator=operator,
+                value=value,
+            )
+        )
+
+    @api.model
+    def _dealer_tz(self):
+        name = self.env.context.get("tz") or self.env.user.tz
+        try:
+            return pytz.timezone(name or "UTC")
+        except pytz.UnknownTimeZoneError:
+            return pytz.UTC
+
+    @api.model
+    def _dealer_local_today(self):
+        return pytz.UTC.localize(fields.Datetime.now()).astimezone(self._dealer_tz()).date()
+
+    @api.model
+    def _dealer_day_start(self, day):
+        """The first moment of ``day`` in the user's time zone, as naive UTC."""
+        local = self._dealer_tz().localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.UTC).replace(tzinfo=None)
+
+    @api.depends("date_deadline")
+    @api.depends_context("tz", "uid")
+    def _compute_dealer_due_in_days(self):
+        tz = self._dealer_tz()
+        today = self._dealer_local_today()
+        for task in self:
+            deadline = task.date_deadline
+            task.dealer_due_in_days = (
+                (pytz.UTC.localize(deadline).astimezone(tz).date() - today).days if deadline else 0
+            )
+
+    def _search_dealer_due_in_days(self, operator, value):
+        """Tasks due within a number of days (the horizon of the work list): the days
+        are the user's, from the start of today; tasks without a deadline never match
+        a number of days."""
+        if value is False and operator in ("=", "!="):
+            return [("date_deadline", operator, False)]
+        if (
+            operator not in ("<", "<=", ">", ">=", "=", "!=")
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+            or abs(value) > MAX_DUE_DAYS
+        ):
+            self._dealer_refuse_search("dealer_due_in_days", operator, value)
+        today = self._dealer_local_today()
+        first = self._dealer_day_start(today + timedelta(days=value))
+        after = self._dealer_day_start(today + timedelta(days=value + 1))
+        day = ["&", ("date_deadline", ">=", first), ("date_deadline", "<", after)]
+        return {
+            "<": [("date_deadline", "<", first)],
+            "<=": [("date_deadline", "<", after)],
+            ">": [("date_deadline", ">=", after)],
+            ">=": [("date_deadline", ">=", first)],
+            "=": day,
+            "!=": ["|", ("date_deadline", "=", False), "!", *day],
+        }[operator]
+
+    @api.model
+    def _dealer_control_scope(self):
+        """What the task control screens show: a consultant, the tasks assigned to
+        them (as they see their own contacts); a supervisor, the tasks of their
+        branches, which the branch rules of tasks already restrict."""
+        if self.env.su or self.env.user.has_group("dealer_base.group_dealer_supervisor"):
+            return []
+        return [("user_ids", "in", self.env.uid)]
+
+    @api.model
+    def _dealer_control_action(self, xmlid):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        domain = ast.literal_eval(action.get("domain") or "[]")
+        action["domain"] = expression.AND([domain, self._dealer_control_scope()])
+        return action
+
+    @api.model
+    def action_dealer_work_list(self):
+        """My work list: the open dealership tasks, nearest deadline first."""
+        return self._dealer_control_action("dealer_traffic.project_task_action_dealer_work_list")
+
+    @api.model
+    def action_dealer_unconfirmed(self):
+        """Done tasks waiting for a supervisor to confirm them or return them to work."""
+        return self._dealer_control_action("dealer_traffic.project_task_action_dealer_unconfirmed")
+
+    @api.model
+    def action_dealer_overdue(self):
+        """Open dealership tasks past their deadline, by employee."""
+        return self._dealer_control_action("dealer_traffic.project_task_action_dealer_overdue")
+
+    # --- task control: a supervisor confirms done tasks or returns them ---------------
+    def _dealer_confirmation(self):
+        return self.with_context(dealer_confirmation=_CONFIRMATION)
+
+    def _dealer_check_confirmation_fields(self, names):
+        if not names or self.env.context.get("dealer_confirmation") is _CONFIRMATION:
+            return
+        if self.env.su or self.env.user.has_group("dealer_base.group_dealer_admin"):
+            return
+        labels = sorted(self._fields[name]._description_string(self.env) for name in names)
+        raise UserError(
+            self.env._(
+                "%(fields)s of a task are set when a supervisor confirms it, not edited directly.",
+                fields=", ".join(labels),
+            )
+        )
+
+    def _dealer_check_supervisor(self, message):
+        """The current user supervises the branches of all these tasks; ``message``
+        refuses anybody else."""
+        user = self.env.user
+        if self.env.su or user.has_group("dealer_base.group_dealer_admin"):
+            return
+        if not user.has_group("dealer_base.group_dealer_supervisor"):
+            raise AccessError(message)
+        for task in self:
+            branch = task._dealer_branch()
+            if branch and branch not in user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "%(task)s is a task of %(branch)s: only a supervisor of that branch "
+                        "can confirm it or return it to work.",
+                        task=task.display_name,
+                        branch=branch.sudo().name,  # sudo: name the task's branch
+                    )
+                )
+
+    def _dealer_check_done(self):
+        for task in self:
+            if task.state != DONE:
+                raise UserError(
+                    self.env._(
+                        "%s is not done: only done tasks are confirmed or returned to work.",
+                        task.display_name,
+                    )
+                )
+
+    def action_dealer_confirm(self):
+        """A supervisor accepts the done tasks."""
+        self._dealer_check_supervisor(
+            self.env._("Only a supervisor can confirm that a task is done.")
+        )
+        self._dealer_check_done()
+        for task in self.filtered("dealer_confirmed"):
+            raise UserError(
+                self.env._(
+                    "%(task)s is already confirmed by %(user)s.",
+                    task=task.display_name,
+                    user=task.dealer_confirmed_user_id.name,
+                )
+            )
+        self._dealer_confirmation().write(
+            {
+                "dealer_confirmed": True,
+                "dealer_confirmed_user_id": self.env.uid,
+                "dealer_confirmed_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_dealer_return(self, comment):
+        """A supervisor sends the done tasks back to work, saying why: the assignees
+        are notified with the comment."""
+        message = self.env._("Only a supervisor can return a done task to work.")
+        self._dealer_check_supervisor(message)
+        comment = check_text(self.env, comment, self.env._("Comment"), multiline=True)
+        if not comment or not comment.strip():
+            raise UserError(self.env._("Say why the task goes back to work: write a comment."))
+        self._dealer_check_done()
+        # The reopening write clears the confirmation (see write).
+        self._dealer_confirmation().write({"state": "01_in_progress"})
+        body = Markup("<p>%s</p>%s") % (
+            self.env._("Returned to work by %s:", self.env.user.name),
+            plaintext2html(comment),
+        )
+        for task in self:
+            task.message_post(
+                body=body,
+                partner_ids=task.user_ids.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def action_dealer_open_return(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return to Work"),
+            "res_model": "dealer.task.return.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_task_ids": self.ids},
+        }
 
     # --- appointments ---------------------------------------------------------------
     @api.depends("dealer_visit_at", "dealer_appointment_kind_id")
@@ -228,12 +545,54 @@ class ProjectTask(models.Model):
             return {**vals, "date_deadline": vals["dealer_visit_at"]}
         return vals
 
+    @api.model
+    def _dealer_vals_from_contact(self, vals):
+        """A task made from a contact is in the contact's branch (the directions'
+        projects are shared by the branches) and, unless booked for a time, is due
+        the goal's number of days from now."""
+        if not vals.get("traffic_id"):
+            return vals
+        # sudo: the task's author processed the contact; only its branch and its
+        # goal's deadline are read.
+        traffic = self.env["dealer.traffic"].sudo().browse(vals["traffic_id"])
+        vals = dict(vals)
+        project = self.env["project.project"].browse(
+            vals.get("project_id") or self.env.context.get("default_project_id")
+        )
+        if "company_id" not in vals and not project.company_id and traffic.company_id:
+            vals["company_id"] = traffic.company_id.id
+        days = traffic.goal_id.task_deadline_days
+        if "date_deadline" not in vals and days:
+            vals["date_deadline"] = fields.Datetime.now().replace(microsecond=0) + timedelta(
+                days=days
+            )
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._dealer_deadline_from_visit(vals) for vals in vals_list])
+        vals_list = [
+            self._dealer_vals_from_contact(self._dealer_deadline_from_visit(vals))
+            for vals in vals_list
+        ]
+        for vals in vals_list:
+            self._dealer_check_confirmation_fields(
+                {name for name in CONFIRMATION_FIELDS & set(vals) if vals[name]}
+            )
+        return super().create(vals_list)
 
     def write(self, vals):
-        return super().write(self._dealer_deadline_from_visit(vals))
+        self._dealer_check_confirmation_fields(CONFIRMATION_FIELDS & set(vals))
+        vals = self._dealer_deadline_from_visit(vals)
+        # A task reopened (by its assignee, or returned by a supervisor) is no longer
+        # confirmed: it is confirmed again once done again.
+        if vals.get("state", DONE) != DONE and any(self.mapped("dealer_confirmed")):
+            vals = {
+                **vals,
+                "dealer_confirmed": False,
+                "dealer_confirmed_user_id": False,
+                "dealer_confirmed_date": False,
+            }
+        return super().write(vals)
 
     def action_dealer_open_calendar(self):
         """The appointments calendar, on the day of this task's booking."""

@@ -4,6 +4,7 @@ from . import test_traffic_guard
 from . import test_auto_ignore
 from . import test_traffic_access
 from . import test_traffic_reports
+from . import test_traffic_statistics
 from . import test_registration_helpers
 from . import test_lookup_input
 from . import test_client_card
@@ -14,3 +15,5 @@ from . import test_catalogue_order
 from . import test_responsible_candidates
 from . import test_traffic_notify
 from . import test_traffic_followup
+from . import test_task_control
+from . import test_traffic_journal

@@ -84,6 +84,25 @@ EXPECTED = {
         "supervisor": ("r---", "----"),
         "admin": ("r---", "----"),
     },
+    "dealer.traffic.statistics.report": {
+        "operator": ("----", "----"),
+        "consultant": ("r---", "----"),
+        "supervisor": ("r---", "----"),
+        "admin": ("r---", "----"),
+    },
+    "dealer.traffic.response.report": {
+        "operator": ("----", "----"),
+        "consultant": ("r---", "----"),
+        "supervisor": ("r---", "----"),
+        "admin": ("r---", "----"),
+    },
+    # The «Data for the Period» dialog is a consultant's and a supervisor's.
+    "dealer.traffic.period.export": {
+        "operator": ("----", "--.-"),
+        "consultant": ("rwcd", "--.-"),
+        "supervisor": ("rwcd", "--.-"),
+        "admin": ("rwcd", "--.-"),
+    },
     "dealer.traffic.process.wizard": {
         "operator": ("rwcd", "--.-"),
         "consultant": ("rwcd", "--.-"),
@@ -108,6 +127,13 @@ EXPECTED = {
         "supervisor": ("rwcd", "--.-"),
         "admin": ("rwcd", "--.-"),
     },
+    # Returning a done task to work is a supervisor's.
+    "dealer.task.return.wizard": {
+        "operator": ("----", "--.-"),
+        "consultant": ("----", "--.-"),
+        "supervisor": ("rwcd", "--.-"),
+        "admin": ("rwcd", "--.-"),
+    },
     "project.project": {
         "operator": ("r---", "----"),
         "consultant": ("r---", "----"),
@@ -122,7 +148,11 @@ EXPECTED = {
     },
 }
 # Models the ORM never writes: only reading is checked for the superuser too.
-READ_ONLY_MODELS = {"dealer.traffic.funnel.report"}
+READ_ONLY_MODELS = {
+    "dealer.traffic.funnel.report",
+    "dealer.traffic.statistics.report",
+    "dealer.traffic.response.report",
+}
 
 
 @tagged("post_install", "-at_install")
@@ -238,6 +268,21 @@ class TestAccessMatrix(TransactionCase):
                     env[model].with_user(user).create(vals(traffic)),
                     env[model].with_user(cls.colleague).create(vals(traffic)),
                 )
+        # Made as if each role had opened it (its author), whatever their rights.
+        for role, user in cls.users.items():
+            Return = env["dealer.task.return.wizard"]
+            vals = {"task_ids": [Command.set(cls.tasks[OWN].ids)], "comment": "Матрица"}
+            cls.wizards["dealer.task.return.wizard", role] = (
+                Return.with_user(user).sudo().create(vals),
+                Return.with_user(cls.colleague).sudo().create(vals),
+            )
+        for role, user in cls.users.items():
+            Export = env["dealer.traffic.period.export"]
+            vals = {"date_from": "2024-03-01", "date_to": "2024-03-31"}
+            cls.wizards["dealer.traffic.period.export", role] = (
+                Export.with_user(user).sudo().create(vals),
+                Export.with_user(cls.colleague).sudo().create(vals),
+            )
         env.flush_all()
 
     @classmethod
@@ -354,6 +399,15 @@ class TestAccessMatrix(TransactionCase):
                 {"is_repeat": True},
                 lambda side: {"is_repeat": True},
             ),
+            **{
+                model: (
+                    [self.env[model].browse(traffic.id) for traffic in self.traffic[role]],
+                    "traffic_count",
+                    {"contact_order": "repeat"},
+                    lambda side: {"contact_order": "repeat"},
+                )
+                for model in ("dealer.traffic.statistics.report", "dealer.traffic.response.report")
+            },
             "project.project": (
                 self.projects,
                 "name",
@@ -374,6 +428,18 @@ class TestAccessMatrix(TransactionCase):
                 {"name": "Запись 2"} if "process" in model else {"comment": "Матрица 2"},
                 lambda side, vals=vals: vals(self.traffic[role][OWN]),
             )
+        cases["dealer.task.return.wizard"] = (
+            self.wizards["dealer.task.return.wizard", role],
+            "task_ids",
+            {"comment": "Матрица 2"},
+            lambda side: {"task_ids": [Command.set(self.tasks[OWN].ids)], "comment": "Матрица"},
+        )
+        cases["dealer.traffic.period.export"] = (
+            self.wizards["dealer.traffic.period.export", role],
+            "date_from",
+            {"grouping": "day"},
+            lambda side: {"date_from": "2024-04-01", "date_to": "2024-04-30"},
+        )
         return cases
 
     def _attempt(self, operation):

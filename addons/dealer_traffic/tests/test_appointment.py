@@ -135,12 +135,15 @@ class TestAppointment(TrafficCase):
         self.assertEqual(task.dealer_visit_at, planned)
         self.assertEqual(task.date_deadline, planned)
         self.assertFalse(task.dealer_advisor_id)
-        # Without a date, a deal is planned later.
+        # Without a date, a deal is planned later: it is due the goal's days after.
         deal = self._taken()
+        before = fields.Datetime.now().replace(microsecond=0)
         action = self._wizard(deal, kind="deal").action_confirm()
         task = self.env["project.task"].browse(action["res_id"])
         self.assertFalse(task.dealer_visit_at)
-        self.assertFalse(task.date_deadline)
+        days = timedelta(days=self.goal_repair.task_deadline_days)
+        self.assertGreaterEqual(task.date_deadline, before + days)
+        self.assertLessEqual(task.date_deadline, fields.Datetime.now() + days)
         with self.assertRaisesRegex(UserError, "is in the past"):
             self._wizard(
                 self._taken(), kind="deal", visit_at=fields.Datetime.now() - timedelta(days=1)

@@ -57,7 +57,7 @@ class DealerVehicle(models.Model):
         "fleet.vehicle.model", tracking=True, domain=[("vehicle_type", "=", "car")]
     )
     brand_id = fields.Many2one(related="model_id.brand_id", store=True, string="Brand")
-    year = fields.Integer(tracking=True)
+    year = fields.Integer(tracking=True, aggregator=None)
     color = fields.Char()
     mileage = fields.Integer(
         compute="_compute_mileage",
