@@ -25,6 +25,7 @@ class ComplaintCase(TransactionCase):
                 tz=TZ,
                 company_id=company.id,
                 company_ids=[Command.set(company.ids)],
+                lang="en_US",
             )
 
         cls.operator = user("dc_operator", group % "operator", "Оператор Горячей Линии")

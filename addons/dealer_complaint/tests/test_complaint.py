@@ -550,5 +550,5 @@ class TestComplaint(ComplaintCase):
         )
         self.assertEqual(task.action_view_complaints()["context"]["default_task_id"], task.id)
         # Staff without any appeal rights see no count rather than an error.
-        clerk = new_test_user(self.env, "dc_clerk", groups="base.group_user")
+        clerk = new_test_user(self.env, "dc_clerk", groups="base.group_user", lang="en_US")
         self.assertEqual(self.client.with_user(clerk).complaint_count, 0)

@@ -16,14 +16,16 @@ class ReportCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Figures are asserted as they read in English (dates, decimals).
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
         # The period's days are the branch's (Moscow, UTC+3), whoever runs the report.
         cls.env.ref("base.main_company").partner_id.tz = "Europe/Moscow"
         group = "dealer_base.group_dealer_%s"
         cls.supervisor = new_test_user(
-            cls.env, "rp_supervisor", groups=group % "supervisor", name="Михайлов С."
+            cls.env, "rp_supervisor", groups=group % "supervisor", name="Михайлов С.", lang="en_US"
         )
         cls.operator = new_test_user(
-            cls.env, "rp_operator", groups=group % "operator", name="Поляков И.С."
+            cls.env, "rp_operator", groups=group % "operator", name="Поляков И.С.", lang="en_US"
         )
         cls.service = cls.env.ref("dealer_base.direction_service")
         cls.project = cls.env["project.project"].create(
@@ -262,6 +264,7 @@ class TestFollowup(ReportCase):
             groups="dealer_complaint.group_dealer_complaint_team",
             company_id=south.id,
             company_ids=[(6, 0, south.ids)],
+            lang="en_US",
         )
         f = self._wizard(user=team, complaint_source="all")._followup_figures()
         self.assertEqual(
@@ -381,9 +384,14 @@ class TestOverdueDigest(ReportCase):
             "rp_consultant",
             groups="dealer_base.group_dealer_consultant",
             name="Шарафутдинов Р.М.",
+            lang="en_US",
         )
         cls.idle = new_test_user(
-            cls.env, "rp_idle", groups="dealer_base.group_dealer_consultant", name="Без просрочек"
+            cls.env,
+            "rp_idle",
+            groups="dealer_base.group_dealer_consultant",
+            name="Без просрочек",
+            lang="en_US",
         )
         cls.north = cls.env["res.company"].create({"name": "Филиал Север (отчёты)"})
 

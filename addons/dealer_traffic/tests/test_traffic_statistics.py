@@ -461,7 +461,7 @@ class TestPeriodExport(StatisticsCase):
         )
         action = wizard.action_print()
         self.assertEqual(action["report_name"], "dealer_traffic.report_traffic_by_day")
-        Reports = self.env["ir.actions.report"]
+        Reports = self.env["ir.actions.report"].with_context(lang="en_US")
         for grouping in ("direction", "source", "registrar", "responsible", "model", "day"):
             html = Reports._render_qweb_html(
                 f"dealer_traffic.action_report_traffic_by_{grouping}", None, action["data"]
