@@ -26,6 +26,18 @@ class DealerCheckedMixin(models.AbstractModel):
             self._check_branch_move(vals["company_id"])
         return super().write(vals)
 
+    # --- who may do what ------------------------------------------------------------
+    def _is_dealer_admin(self):
+        return self.env.su or self.env.user.has_group("dealer_base.group_dealer_admin")
+
+    def _is_branch_supervisor(self):
+        """The current user supervises the branches of all these records."""
+        user = self.env.user
+        return self._is_dealer_admin() or (
+            user.has_group("dealer_base.group_dealer_supervisor")
+            and self.company_id <= user.company_ids
+        )
+
     def _check_branch_move(self, company_id):
         target = self.env["res.company"].browse(company_id)
         moved = self.filtered(lambda record: record.company_id != target)

@@ -1,3 +1,4 @@
+from . import dealer_complaint_link_mixin
 from . import dealer_complaint_type
 from . import dealer_complaint_reason
 from . import dealer_complaint

@@ -530,17 +530,6 @@ class DealerComplaint(models.Model):
                 )
 
     # --- who may do what -------------------------------------------------------------------
-    def _is_dealer_admin(self):
-        return self.env.su or self.env.user.has_group("dealer_base.group_dealer_admin")
-
-    def _is_branch_supervisor(self):
-        """The current user supervises the branches of all these appeals."""
-        user = self.env.user
-        return self._is_dealer_admin() or (
-            user.has_group("dealer_base.group_dealer_supervisor")
-            and self.company_id <= user.company_ids
-        )
-
     def _is_branch_manager(self):
         """The current user is a supervisor or a member of the complaints team in the
         branch of all these appeals."""

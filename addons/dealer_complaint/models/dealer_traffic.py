@@ -10,31 +10,14 @@ COMPLAINT_VALUES = frozenset(
 
 
 class DealerTraffic(models.Model):
-    _inherit = "dealer.traffic"
+    _name = "dealer.traffic"
+    _inherit = ["dealer.traffic", "dealer.complaint.link.mixin"]
+    _complaint_field = "traffic_id"
 
     complaint_ids = fields.One2many("dealer.complaint", "traffic_id", string="Appeals")
-    complaint_count = fields.Integer(string="Appeal Count", compute="_compute_complaint_count")
-
-    @api.depends_context("uid")
-    def _compute_complaint_count(self):
-        if not self.env["dealer.complaint"].has_access("read"):
-            self.complaint_count = 0
-            return
-        counts = dict(
-            self.env["dealer.complaint"]._read_group(
-                [("traffic_id", "in", self.ids)], ["traffic_id"], ["__count"]
-            )
-        )
-        for traffic in self:
-            traffic.complaint_count = counts.get(traffic, 0)
 
     def action_view_complaints(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dealer_complaint.action_dealer_complaint"
-        )
-        action["domain"] = [("traffic_id", "=", self.id)]
-        action["context"] = {"create": False}
+        action = self._complaint_action({"create": False})
         if self.complaint_count == 1:
             action.update(view_mode="form", res_id=self.complaint_ids.id, views=[(False, "form")])
         return action

@@ -388,17 +388,6 @@ class DealerTraffic(models.Model):
                 )
 
     # --- who may do what ---------------------------------------------------------
-    def _is_dealer_admin(self):
-        return self.env.su or self.env.user.has_group("dealer_base.group_dealer_admin")
-
-    def _is_branch_supervisor(self):
-        """The current user supervises the branches of all these contacts."""
-        user = self.env.user
-        return self._is_dealer_admin() or (
-            user.has_group("dealer_base.group_dealer_supervisor")
-            and self.company_id <= user.company_ids
-        )
-
     def _check_role(self, group, action):
         if not (self.env.su or self.env.user.has_group(group)):
             role = self.env.ref(group).sudo().name  # sudo: group names are not secret
