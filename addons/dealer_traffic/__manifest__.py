@@ -2,7 +2,7 @@
     "name": "Dealership: Traffic",
     "summary": "Register, route, queue and process every call, visit and internet request; "
     "traffic journal, response time and sales funnel",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Dealership",
     "author": "Dealer CRM",
     "website": "https://github.com/dealer-crm/dealer-crm",

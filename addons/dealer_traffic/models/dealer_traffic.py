@@ -196,14 +196,16 @@ class DealerTraffic(models.Model):
         digits=(16, 1),
         compute="_compute_response_minutes",
         store=True,
-        aggregator="avg",
+        # 0 for a contact never taken: an average here would count it as answered at
+        # once. The Response Time report averages over the contacts taken only.
+        aggregator=None,
     )
     process_minutes = fields.Float(
         string="Time to Process (min)",
         digits=(16, 1),
         compute="_compute_response_minutes",
         store=True,
-        aggregator="avg",
+        aggregator=None,
     )
     response_deadline = fields.Datetime(compute="_compute_response_deadline", store=True)
     is_overdue = fields.Boolean(

@@ -78,15 +78,31 @@ class TestTrafficReports(TrafficCase):
         self.assertEqual(by_state, {"processed": 3, "new": 1, "ignored": 1})
 
     def test_response_time_per_employee(self):
-        for traffic, minutes in zip(self.traffic[:3], (10, 20, 60), strict=True):
+        """The average is over the contacts taken: t3, never taken, is not 0 minutes."""
+        t1, t2, t3 = self.traffic[:3]
+        for traffic, minutes in ((t1, 10), (t2, 20)):
             start = traffic.date.replace(microsecond=0)
             traffic.write({"date": start, "taken_date": start + timedelta(minutes=minutes)})
-        rows = dict(
-            self.env["dealer.traffic"]._read_group(
-                [("id", "in", self.traffic[:3].ids)], ["user_id"], ["take_minutes:avg"]
+        t3.taken_date = False
+        self.assertEqual(t3.take_minutes, 0)
+        self.env.flush_all()
+        rows = {
+            user: (average, median, not_taken)
+            for user, average, median, not_taken in self.env[
+                "dealer.traffic.response.report"
+            ]._read_group(
+                [("traffic_id", "in", (t1 | t2 | t3).ids)],
+                ["user_id"],
+                ["take_minutes:avg", "take_minutes_median:median", "not_taken_count:sum"],
             )
-        )
-        self.assertAlmostEqual(rows[self.consultant], 30)
+        }
+        self.assertAlmostEqual(rows[self.consultant][0], 15)
+        self.assertAlmostEqual(rows[self.consultant][1], 15)
+        self.assertEqual(rows[self.consultant][2], 1)
+        # The journal offers no average of its stored minutes, which would count t3.
+        fields = self.env["dealer.traffic"].fields_get(["take_minutes", "process_minutes"])
+        self.assertFalse(fields["take_minutes"].get("aggregator"))
+        self.assertFalse(fields["process_minutes"].get("aggregator"))
 
     def test_funnel_rates_of_the_seed(self):
         """«Запись, %» of the contacts, «Заезды / Запись, %» of the appointments,
