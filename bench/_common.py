@@ -2,10 +2,12 @@
 numbers generated the way dealership staff write them, and Markdown reports."""
 
 import bisect
+import cProfile
 import functools
 import io
 import json
 import os
+import pstats
 import random
 import statistics
 import subprocess
@@ -773,3 +775,28 @@ def database_arguments(parser, db, results=None):
         parser.add_argument(
             "--report-only", action="store_true", help=f"print the report of {results.name} again"
         )
+
+
+@contextmanager
+def profiled(enabled, sink, key, addon):
+    """cProfile the block when ``enabled``: ``profile_report`` to sink[key]."""
+    if not enabled:
+        yield
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        sink[key] = profile_report(profile, addon)
+
+
+def profile_report(profile, addon):
+    """The 25 costliest functions of a cProfile by own time, and ``addon``'s functions
+    by cumulated time."""
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("cumulative").print_stats(rf"addons/{addon}/", 20)
+    stats.sort_stats("tottime").print_stats(25)
+    return out.getvalue()

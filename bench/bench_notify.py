@@ -21,11 +21,8 @@ measures, each against a baseline in the same run:
 """
 
 import argparse
-import cProfile
-import io
 import json
 import os
-import pstats
 import re
 import statistics
 import subprocess
@@ -49,6 +46,7 @@ from _common import (
     log,
     markdown_table,
     prepare_database,
+    profiled,
     read_marker,
     superuser_env,
 )
@@ -224,26 +222,6 @@ def frozen_now(moment):
 
     with mock.patch.object(fields.Datetime, "now", staticmethod(lambda *_args: moment)):
         yield
-
-
-@contextmanager
-def profiled(enabled, sink, key):
-    """cProfile the block when ``enabled``: its 25 costliest functions by own time, and
-    the addons' functions by cumulated time, go to sink[key]."""
-    if not enabled:
-        yield
-        return
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        yield
-    finally:
-        profile.disable()
-        out = io.StringIO()
-        stats = pstats.Stats(profile, stream=out)
-        stats.sort_stats("cumulative").print_stats(r"addons/dealer_notify/", 20)
-        stats.sort_stats("tottime").print_stats(25)
-        sink[key] = out.getvalue()
 
 
 def digits(phone):
@@ -687,13 +665,16 @@ def measure_ours(env, kind, rule, moment, count, *, profile=False):
         use_provider(env, kind, served)
         env.invalidate_all()
         with frozen_now(moment):
-            with sql_timer(cr) as stats, profiled(profile, result, "profile_dispatch"):
+            with (
+                sql_timer(cr) as stats,
+                profiled(profile, result, "profile_dispatch", "dealer_notify"),
+            ):
                 started = time.perf_counter()
                 env["dealer.notification"].with_context(dealer_notify_commit=True)._dispatch()
                 cr.commit()
                 dispatch_s = time.perf_counter() - started
             result["dispatch_sql"] = sql_summary(stats, dispatch_s)
-            with sql_timer(cr) as stats, profiled(profile, result, "profile_send"):
+            with sql_timer(cr) as stats, profiled(profile, result, "profile_send", "dealer_notify"):
                 started = time.perf_counter()
                 calls, left = drain_queue(env)
                 cr.commit()

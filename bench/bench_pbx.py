@@ -23,6 +23,7 @@ request is logged and every popup claimed was sent on the bus.
 """
 
 import argparse
+import cProfile
 import hashlib
 import hmac
 import http.client
@@ -52,6 +53,7 @@ from _common import (
     log,
     markdown_table,
     prepare_database,
+    profile_report,
     render,
     split_e164,
     update_module_if_changed,
@@ -579,12 +581,12 @@ def measure_phase(port, name, requests, *, concurrency, duration, rate=None):
 IN_PROCESS_CALLS = 60
 
 
-def measure_in_process(db, stream, warmup):
+def measure_in_process(db, stream, warmup, profile=False):
     """Each request of ``stream`` handled in this process, one at a time, by Odoo's WSGI
     application under werkzeug's test client (no HTTP server, no other request), after
     ``warmup``: per request, the SQL statements Odoo's cursors execute and the CPU time
-    of this process, which the machine's other work hardly changes. Returns (figures,
-    check of the database)."""
+    of this process, which the machine's other work hardly changes; with ``profile``,
+    cProfile's figures per kind of request. Returns (figures, check of the database)."""
     from werkzeug.test import Client
 
     import odoo.http
@@ -599,12 +601,19 @@ def measure_in_process(db, stream, warmup):
     thread = threading.current_thread()
     thread.query_hooks = [count]  # odoo.sql_db runs them after each statement of the thread
 
-    def one(request):
+    profiles = defaultdict(cProfile.Profile)
+
+    def one(request, measured=False):
         statements[0] = 0
+        profiling = profiles[request["kind"]] if profile and measured else None
+        if profiling:
+            profiling.enable()
         cpu, wall = time.process_time(), time.perf_counter()
         response = client.post(request["path"], data=request["body"], headers=request["headers"])
         body = response.get_data()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        if profiling:
+            profiling.disable()
         try:
             payload = json.loads(body) if body else None
         except ValueError:
@@ -620,7 +629,7 @@ def measure_in_process(db, stream, warmup):
         for index, request in enumerate(
             [*stream.requests, *floor_requests(len(stream.requests) // 3)]
         ):
-            status, payload, count_, cpu, wall = one(request)
+            status, payload, count_, cpu, wall = one(request, measured=True)
             per_kind[request["kind"]].append((count_, cpu, wall))
             if index < len(stream.requests):
                 results.append((index, time.perf_counter() - start, wall, status, payload))
@@ -642,6 +651,8 @@ def measure_in_process(db, stream, warmup):
             "cpu_ms_p50": round(median([row[1] for row in rows]) * 1000, 2),
             "wall_ms_p50": round(median([row[2] for row in rows]) * 1000, 2),
         }
+        if profile:
+            figures[kind]["profile"] = profile_report(profiles[kind], "dealer_pbx")
     log(
         "  in-process: "
         + ", ".join(
@@ -808,7 +819,7 @@ def measure(args, data):
     warmup = streams["warmup"].requests[:WARMUP_REQUESTS]
     floor = floor_requests(len(streams["full"].requests))
     phases, checks = {}, {}
-    for workers in (2, 1):
+    for workers in (2, 1) if not args.in_process_only else ():
         names = [name for name, phase in webhook_phases.items() if phase[1] == workers]
         if not names:
             continue
@@ -839,7 +850,9 @@ def measure(args, data):
                 )
                 checks[name] = check_phase(args.db, streams[name], results, marks)
     log("in-process: each request of a stream alone, statements and CPU time")
-    in_process, checks["in_process"] = measure_in_process(args.db, streams["in_process"], warmup)
+    in_process, checks["in_process"] = measure_in_process(
+        args.db, streams["in_process"], warmup, profile=args.profile
+    )
     stream = streams["full"]
     return {
         "phases": phases,
@@ -866,6 +879,41 @@ def ratio(numerator, denominator):
 
 def fmt(value, digits=1):
     return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def report_in_process(in_process):
+    """The in-process table, and the profiles when taken."""
+    if not in_process:
+        return
+    rows = [
+        [
+            kind,
+            f"{stats['count']:,}",
+            f"{stats['statements_mean']:.1f}",
+            f"{stats['statements_p50']} ({stats['statements_min']}–{stats['statements_max']})",
+            fmt(stats["cpu_ms_p50"]),
+            fmt(stats["wall_ms_p50"]),
+        ]
+        for kind, stats in in_process.items()
+    ]
+    log(
+        markdown_table(
+            [
+                "in-process, one request at a time",
+                "count",
+                "SQL statements, mean",
+                "p50 (min–max)",
+                "CPU ms p50",
+                "wall ms p50",
+            ],
+            rows,
+            "lrrrrr",
+        )
+    )
+    log("")
+    for kind, stats in in_process.items():
+        if stats.get("profile"):
+            log(f"profile of {kind}:\n{stats['profile']}")
 
 
 def report(result):
@@ -969,34 +1017,7 @@ def report(result):
             )
     log(markdown_table(["phase", "event", "count", "p50 ms", "p95 ms", "p99 ms"], rows, "llrrrr"))
     log("")
-    in_process = result.get("in_process")
-    if in_process:
-        rows = [
-            [
-                kind,
-                f"{stats['count']:,}",
-                f"{stats['statements_mean']:.1f}",
-                f"{stats['statements_p50']} ({stats['statements_min']}–{stats['statements_max']})",
-                fmt(stats["cpu_ms_p50"]),
-                fmt(stats["wall_ms_p50"]),
-            ]
-            for kind, stats in in_process.items()
-        ]
-        log(
-            markdown_table(
-                [
-                    "in-process, one request at a time",
-                    "count",
-                    "SQL statements, mean",
-                    "p50 (min–max)",
-                    "CPU ms p50",
-                    "wall ms p50",
-                ],
-                rows,
-                "lrrrrr",
-            )
-        )
-        log("")
+    report_in_process(result.get("in_process"))
     rows = []
     names = {"in_process": "in-process"}
     for name, check in checks.items():
@@ -1063,6 +1084,14 @@ def main():
         action="store_false",
         help="skip the phase on a 1-worker server",
     )
+    parser.add_argument(
+        "--in-process-only",
+        action="store_true",
+        help="only the in-process phase (no server; the figures are not saved)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the in-process requests per kind"
+    )
     database_arguments(parser, DB, RESULTS)
     args = parser.parse_args()
     if args.report_only:
@@ -1099,6 +1128,12 @@ def main():
     load_before = os.getloadavg()[0]
     measures = measure(args, data)
     load_after = os.getloadavg()[0]
+    if args.in_process_only:
+        report_in_process(measures["in_process"])
+        check = measures["checks"]["in_process"]
+        if not check["ok"]:
+            sys.exit(f"the database check failed for in-process: {check}")
+        return
     timings["total"] = time.perf_counter() - started
 
     from odoo import release

@@ -380,9 +380,7 @@ class DealerPbxCall(models.Model):
         if not row["partner_id"] and direction in ("incoming", "outgoing"):
             number = values["caller_number" if direction == "incoming" else "called_number"]
             if number and number.startswith("+"):
-                # Not a column: the clients having the number, for the popup.
-                values["clients"] = self._dealer_find_clients(number, company_id)
-                values["partner_id"] = values["clients"][:1].id
+                values["partner_id"] = self._dealer_find_clients(number, company_id)[:1].id
         return values
 
     def _dealer_line_values(self, pbx_id, line):
@@ -419,9 +417,6 @@ class DealerPbxCall(models.Model):
             # environment, which a superuser's reads from the database, is the call's.
             partners = partners.with_context(allowed_company_ids=[company_id])
         return partners.find_by_phone(number)._dealer_only_clients().with_env(self.env)
-
-    def _dealer_find_partner(self, number):
-        return self._dealer_find_clients(number)[:1]
 
     def _dealer_time_values(self, events, answered, ended, direction):
         date_start = min(event.start_time or event.time for event in events)

@@ -1,8 +1,14 @@
 import logging
+import os
+import threading
 
+import psycopg2
+
+import odoo
 from odoo import fields, models
+from odoo.addons.bus.models.bus import ODOO_NOTIFY_FUNCTION, get_notify_payloads
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, OrderedSet
 
 _logger = logging.getLogger(__name__)
 
@@ -11,6 +17,69 @@ BUS_CALL = "dealer_pbx/call"
 PHASES = [("ringing", "Ringing"), ("answered", "Answered"), ("ended", "Ended")]
 STATE_PHASE = {"ringing": "ringing", "talking": "answered", "done": "ended", "missed": "ended"}
 POPUP_PARTNERS_MAX = 5
+
+
+# This process's connection to the ``postgres`` database for waking the websockets up,
+# kept open: Odoo's bus opens and closes one for every transaction that sends a
+# notification, which costs a PBX request a new PostgreSQL backend.
+_wakeup = {"pid": None, "connection": None}
+_wakeup_lock = threading.Lock()
+
+
+def _wakeup_connection():
+    connection = _wakeup["connection"]
+    if connection is not None and (_wakeup["pid"] != os.getpid() or connection.closed):
+        # A forked worker must not use (nor close) its parent's socket.
+        connection = None
+    if connection is None:
+        _dbname, info = odoo.sql_db.connection_info_for("postgres")
+        connection = psycopg2.connect(**info)
+        connection.autocommit = True
+        _wakeup.update(pid=os.getpid(), connection=connection)
+    return connection
+
+
+def _notify_imbus(channels):
+    """NOTIFY imbus for ``channels``, as the bus's own post-commit hook does, on the
+    kept connection; a broken connection is opened again once."""
+    payloads = get_notify_payloads(list(channels))
+    with _wakeup_lock:
+        for attempt in (1, 2):
+            try:
+                with _wakeup_connection().cursor() as cr:
+                    for payload in payloads:
+                        query = SQL(
+                            "SELECT %s('imbus', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), payload
+                        )
+                        cr.execute(query.code, query.params)
+                return
+            except psycopg2.Error:
+                _wakeup["connection"] = None
+                if attempt == 2:
+                    # The notifications are committed: the websockets find them at
+                    # their next poll.
+                    _logger.exception("PBX popup: the websockets could not be woken up")
+
+
+def _keep_bus_wakeup(env):
+    """Have the bus notifications of ``env``'s transaction (created by ``_bus_send``)
+    woken up on the kept connection: hooks doing what the bus's own do are put in
+    place first, under the keys it looks for (``bus.bus._ensure_hooks``), unless it
+    has already put its own."""
+    cr = env.cr
+    if "bus.bus.values" in cr.precommit.data or "bus.bus.channels" in cr.postcommit.data:
+        return
+    cr.precommit.data["bus.bus.values"] = []
+    cr.postcommit.data["bus.bus.channels"] = OrderedSet()
+
+    @cr.precommit.add
+    def create_bus():
+        # sudo: as in the bus's own hook, the notifications are the system's.
+        env["bus.bus"].sudo().create(cr.precommit.data.pop("bus.bus.values"))
+
+    @cr.postcommit.add
+    def notify():
+        _notify_imbus(cr.postcommit.data.pop("bus.bus.channels"))
 
 
 class DealerPbxCallNotice(models.Model):
@@ -32,40 +101,38 @@ class DealerPbxCallNotice(models.Model):
 class DealerPbxCall(models.Model):
     _inherit = "dealer.pbx.call"  # pylint: disable=consider-merging-classes-inherited
 
-    def _dealer_notify(self, current=None, events=None):
+    def _dealer_notify(self, current, events):
         """Tell the employees concerned: on ringing, the users of the extensions rung
         (incoming calls); on answer and end, the users already told and the one who
-        answered. Each (call, user, phase) once, claimed in the database; a user's
-        first popup of the call carries the client cards, the later ones only what
-        changes (``_dealer_popup_update``). ``current``: the call's assembled columns
-        and ``events`` its events, as ``_dealer_recompute`` has them (read when not
-        given)."""
+        answered. Each (call, user, phase) once, claimed in the database. What is sent
+        is what the call is now (``_dealer_popup_update``), the same for every user:
+        the web client asks for the client cards (``dealer_popup_payload``) when a
+        call's popup first shows, in the employee's own request, with their rights,
+        so that the PBX's request is not kept waiting for them. ``current``: the
+        call's assembled columns and ``events`` its events, as ``_dealer_recompute``
+        has them."""
         self.ensure_one()
-        if current is None:
-            current = {
-                "id": self.id,
-                "company_id": self.company_id.id,
-                "direction": self.direction,
-                "state": self.state,
-                "user_id": self.user_id.id,
-                "pbx_id": self.pbx_id.id,
-            }
         if current["direction"] != "incoming":
+            return
+        if not any(e.direction or (e.kind == "ringing" and not e.leg) for e in events):
+            # Incoming only by default: no event has said it yet. Events posted at once
+            # come in any order, and the call may turn out outgoing when its ringing
+            # comes; the popup waits for it.
             return
         phase = STATE_PHASE[current["state"]]
         users = []
         if phase == "ringing":
-            if events is None:
-                events = self.event_ids
             numbers = {e.extension for e in events if e.kind == "ringing" and e.extension}
             if numbers:
                 extension_users = self._dealer_extension_users(current["pbx_id"])
                 users = sorted({extension_users.get(n) for n in numbers} - {None, False})
             if not users:
-                return  # nobody is rung: nothing to claim or build
+                return  # nobody is rung: nothing to claim
         elif phase == "answered" and current["user_id"]:
             users = [current["user_id"]]
-        update = None  # the same for every user already told of the call
+        claimed = self._dealer_claim_notices(users, phase)
+        if not claimed:
+            return
         partners = self.env["res.partner"]
         if self.env.su:
             # The bus creates its notification with this environment's company, which
@@ -74,20 +141,16 @@ class DealerPbxCall(models.Model):
             partners = partners.with_context(
                 allowed_company_ids=[current.get("company_id") or self.company_id.id]
             )
-        for user_id, partner_id, first in self._dealer_claim_notices(users, phase):
-            if first:
-                user = self.env["res.users"].browse(user_id)
-                payload = self._dealer_popup_payload(user, phase, current.get("clients"))
-            else:
-                payload = update = update or self._dealer_popup_update(phase, current)
+        _keep_bus_wakeup(partners.env)
+        payload = self._dealer_popup_update(phase, current)
+        for _user_id, partner_id in claimed:
             partners.browse(partner_id)._bus_send(BUS_CALL, payload)
 
     def _dealer_claim_notices(self, user_ids, phase):
         """Claim the popup ``phase`` of the call for the users ``user_ids`` and, on
         answer and end, for every user already told of the call; active internal
-        users only. Returns (user id, partner id, first) of each user for whom the
-        claim is new (first: nothing was sent to them for this call before), in one
-        statement."""
+        users only. Returns (user id, partner id) of each user for whom the claim is
+        new, in one statement."""
         self.env["dealer.pbx.call.notice"].flush_model()
         self.env.cr.execute(
             SQL(
@@ -109,8 +172,7 @@ class DealerPbxCall(models.Model):
                     ON CONFLICT (call_id, user_id, phase) DO NOTHING
                     RETURNING user_id
                 )
-                SELECT claimed.user_id, u.partner_id,
-                       claimed.user_id NOT IN (SELECT user_id FROM prior)
+                SELECT claimed.user_id, u.partner_id
                   FROM claimed JOIN res_users u ON u.id = claimed.user_id
                  ORDER BY claimed.user_id
                 """,
@@ -124,10 +186,10 @@ class DealerPbxCall(models.Model):
         return self.env.cr.fetchall()
 
     def _dealer_popup_update(self, phase, current):
-        """The popup of a later phase for a user already sent the call's first one:
-        what changes (state, times, the employee, the traffic record, the
-        recording), keyed by ``call_id``; the web client merges it into the popup
-        it shows (and asks for the whole one when it has none)."""
+        """What the bus carries for every phase of a call: what changes (state,
+        times, the employee, the traffic record, the recording), keyed by
+        ``call_id``; the web client merges it into the popup it shows, and asks for
+        the whole one (``dealer_popup_payload``) when it has none."""
         user = False
         if current["user_id"]:
             # The name of the employee of the call, shown to those told of it: a
@@ -171,8 +233,8 @@ class DealerPbxCall(models.Model):
         }
 
     def dealer_popup_payload(self):
-        """The whole popup of this call for the current user (the web client asks for
-        it when an update comes to a tab that never had the call's first popup)."""
+        """The whole popup of this call, client cards included, for the current user
+        (the web client asks for it when a call's first message comes to a tab)."""
         self.ensure_one()
         self.check_access("read")
         # sudo: the user may read the call (checked above); the clients' cards are
@@ -180,25 +242,18 @@ class DealerPbxCall(models.Model):
         call = self.sudo()
         return call._dealer_popup_payload(self.env.user, STATE_PHASE[call.state])
 
-    def _dealer_popup_payload(self, user, phase, clients=None):
+    def _dealer_popup_payload(self, user, phase):
         """What the caller popup shows ``user`` (documented in the readme). The
         clients come with ``user``'s rights, language and time zone; modules add to
         their cards through ``res.partner._dealer_client_cards`` (``crm``: the CRM
-        code of dealer_segmentation) and to the payload by extending this method.
-        ``clients``: the clients having the call's number when the assembly has
-        just looked them up (whatever the rights), else they are looked up here."""
+        code of dealer_segmentation) and to the payload by extending this method."""
         self.ensure_one()
         number = self.caller_number if self.direction != "outgoing" else self.called_number
         partners_env = (
             self.env["res.partner"].with_user(user).with_context(lang=user.lang, tz=user.tz)
         )
         try:
-            if clients is None:
-                partners = partners_env.find_by_phone(number or "")._dealer_only_clients()
-            else:
-                # The same clients as the lookup with the user's rights, which only
-                # keeps those the user may read.
-                partners = clients.with_env(partners_env.env)._filtered_access("read")
+            partners = partners_env.find_by_phone(number or "")._dealer_only_clients()
             cards = partners[:POPUP_PARTNERS_MAX]._dealer_client_cards()
         except AccessError:
             _logger.info("PBX popup: %s may not read the caller's cards", user.login)

@@ -39,6 +39,17 @@ class TestAccess(PbxCase):
             self.assertIn("mine", calls.mapped("external_id"), user.login)
             self.assertNotIn("theirs", calls.mapped("external_id"), user.login)
 
+    def test_popup_of_own_branch_only(self):
+        """The whole popup (the client cards) is built for the user who asks, who
+        must be able to read the call."""
+        self.assertEqual(
+            self.call("generic", "mine").with_user(self.operator).dealer_popup_payload()["number"],
+            "+79160000001",
+        )
+        theirs = self.env["dealer.pbx.call"].search([("external_id", "=", "theirs")])
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.operator).dealer_popup_payload()
+
     def test_staff_do_not_write_calls_nor_read_logs(self):
         call = self.call("generic", "mine")
         for user in (self.operator, self.consultant):

@@ -357,9 +357,8 @@ class TestAssembly(PbxCase):
             (popup["phase"], popup["number"], popup["call_id"]),
             ("ringing", CLIENT_NUMBER, self.call("generic", "p1").id),
         )
-        self.assertEqual([card["id"] for card in popup["partners"]], [self.client.id])
-        self.assertIn("open_tasks", popup["partners"][0])
-        self.assertEqual(popup["dealer_direction"]["id"], self.service.id)
+        self.assertNotIn("partners", popup, "the cards are asked for by the web client")
+        self.assertEqual(popup["partner_id"], self.client.id)
         self.ingest("generic", events[:2])  # duplicates
         self.ingest("generic", [events[2]])  # 102 rings too
         self.assertEqual(len(self.bus(self.consultant)), 1, "once per call and user")
@@ -375,9 +374,38 @@ class TestAssembly(PbxCase):
         self.assertEqual(self.bus(self.consultant)[1]["user"]["id"], self.consultant.id)
         self.assertFalse(self.bus(self.operator))
 
+    def test_no_popup_before_the_direction_is_known(self):
+        """An outgoing call's answer assembled before its ringing (posted at once) says
+        no direction: nobody gets a popup, neither then nor when the ringing comes."""
+        self.env.cr.precommit.clear()
+        ringing = PbxEvent(
+            "ringing",
+            "out1",
+            direction="outgoing",
+            extension="101",
+            caller="101",
+            called="+79168112233",
+            time=T0,
+        )
+        answered = PbxEvent("answered", "out1", extension="101", time=T0 + timedelta(seconds=5))
+        self.ingest("generic", [answered])
+        self.assertFalse(self.bus())
+        self.ingest("generic", [ringing])
+        call = self.call("generic", "out1")
+        self.assertEqual((call.direction, call.state), ("outgoing", "talking"))
+        self.assertFalse(self.bus())
+        self.assertFalse(self.env["dealer.pbx.call.notice"].search([("call_id", "=", call.id)]))
+        # An incoming call whose answer comes first gets its popup with the ringing.
+        events = generic_call("in1")
+        self.ingest("generic", [events[3]])
+        self.assertFalse(self.bus(self.consultant))
+        self.ingest("generic", events[:3])
+        self.assertEqual([p["phase"] for p in self.bus(self.consultant)], ["answered"])
+
     def test_popup_wakes_the_websockets_once(self):
         """Once committed, the popups of a ringing call wake the websockets of its
-        users with one NOTIFY imbus: the bus's own post-commit hook, once."""
+        users with one NOTIFY imbus, from one post-commit hook (on the connection
+        the process keeps for it)."""
         self.env.cr.precommit.clear()
         self.env.cr.postcommit.clear()
         self.ingest("generic", generic_call("n1")[:3])
@@ -410,21 +438,23 @@ class TestAssembly(PbxCase):
             self.env.cr.postcommit.clear()
         self.assertTrue(expected <= received, received)
 
-    def test_popup_cards_once_then_updates(self):
-        """A user's first popup of a call carries the client cards, the later ones
-        only what changes; the whole popup can be asked for again."""
+    def test_popup_updates_then_cards_on_demand(self):
+        """The bus carries what the call is now, the same for every user told; the
+        whole popup, client cards included, is built for the user who asks."""
         self.env.cr.precommit.clear()
         ringing, _ring_101, ring_102, answered, ended = generic_call("u1")
         self.ingest("generic", [ringing, ring_102])
         call = self.call("generic", "u1")
         (ring,) = self.bus(self.consultant2)
-        self.assertEqual([card["id"] for card in ring["partners"]], [self.client.id])
+        self.assertEqual(
+            (ring["call_id"], ring["phase"], ring["state"], ring["number"]),
+            (call.id, "ringing", "ringing", CLIENT_NUMBER),
+        )
         self.assertFalse(self.bus(self.consultant), "101 was not rung")
         self.ingest("generic", [answered])  # 101 answers without having been rung
         (first,) = self.bus(self.consultant)
-        self.assertEqual(first["phase"], "answered")
-        self.assertEqual([card["id"] for card in first["partners"]], [self.client.id])
         update = self.bus(self.consultant2)[1]
+        self.assertEqual(first, update)
         self.assertNotIn("partners", update)
         self.assertEqual(
             (update["call_id"], update["phase"], update["state"], update["number"]),
@@ -441,6 +471,7 @@ class TestAssembly(PbxCase):
         whole = call.with_user(self.consultant2).dealer_popup_payload()
         self.assertEqual((whole["call_id"], whole["phase"]), (call.id, "ended"))
         self.assertEqual([card["id"] for card in whole["partners"]], [self.client.id])
+        self.assertIn("open_tasks", whole["partners"][0])
         self.assertEqual(whole["dealer_direction"]["id"], self.service.id)
 
     def test_traffic_link(self):

@@ -54,26 +54,23 @@ export const callerPopupService = {
                 Object.assign(current, payload, { receivedAt: Date.now() });
                 return;
             }
-            // The first popup of a call carries the client cards (``partners``), the
-            // later phases only what changes: a tab that missed the first one (opened
-            // since) shows the update at once and asks for the whole popup.
-            const partial = !Array.isArray(payload.partners);
+            // The bus carries what the call is now, not the client cards: the popup
+            // shows at once and asks for the whole of it (cards with this user's
+            // rights), whichever phase comes first to this tab.
             state.calls.unshift({
                 partners: [],
                 ...payload,
-                loading: partial,
+                loading: true,
                 receivedAt: Date.now(),
             });
             while (state.calls.length > POPUPS_MAX) {
                 const index = state.calls.findLastIndex((call) => call.phase === "ended");
                 state.calls.splice(index >= 0 ? index : state.calls.length - 1, 1);
             }
-            if (partial) {
-                complete(payload.call_id);
-            }
+            complete(payload.call_id);
         }
 
-        /** Fill a popup created from an update with the whole popup of its call. */
+        /** Fill a popup with the whole popup of its call, client cards included. */
         async function complete(callId) {
             let whole = null;
             try {

@@ -181,9 +181,9 @@ const LATE_CALL = "tour-call-2";
 const LATE_POPUP = `.o_dealer_pbx_popup[data-call-id]`;
 
 /**
- * Only a user's first popup of a call carries the client cards; the answer and the end
- * are updates. A tab opened after the ring (here: the page reloaded) gets the update
- * first: it shows it at once and fetches the whole popup, cards included.
+ * The bus carries what the call is now; the tab asks for the client cards. A tab opened
+ * after the ring (here: the page reloaded) gets the answer first: it shows it at once
+ * and fetches the whole popup, cards included.
  */
 registry.category("web_tour.tours").add("dealer_pbx_caller_popup_update_tour", {
     url: "/odoo",
