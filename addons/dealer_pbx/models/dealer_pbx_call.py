@@ -521,7 +521,10 @@ class DealerPbxCall(models.Model):
             minutes=wait[0],
             seconds=wait[1],
         )
-        self.activity_schedule(
+        # No assignment message (and e-mail) per missed call, sent while the PBX
+        # waits: the callback shows in the responsible's activities, which the bus
+        # updates, and in the missed calls.
+        self.with_context(mail_activity_quick_update=True).activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=local.date(),
             summary=summary,

@@ -305,6 +305,12 @@ class TestAssembly(PbxCase):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.supervisor, "the line's responsible")
         self.assertIn("0:41", activity.note, "the waiting time")
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [("partner_ids", "in", self.supervisor.partner_id.id), ("model", "=", call._name)]
+            ),
+            "no assignment message per missed call",
+        )
         # An unanswered callback attempt closes nothing.
         out = [
             PbxEvent(
