@@ -30,12 +30,10 @@ baseline in the same run:
 
 import argparse
 import base64
-import cProfile
 import io
 import itertools
 import json
 import os
-import pstats
 import random
 import re
 import subprocess
@@ -60,6 +58,7 @@ from _common import (
     log,
     markdown_table,
     prepare_database,
+    profiled,
     read_marker,
     render,
     split_e164,
@@ -423,26 +422,6 @@ def method_timer(models, names):
 
 
 @contextmanager
-def profiled(enabled, sink, key):
-    """cProfile the block when ``enabled``: dealer_campaign's functions by cumulated time
-    and the 25 costliest functions by own time go to sink[key]."""
-    if not enabled:
-        yield
-        return
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        yield
-    finally:
-        profile.disable()
-        out = io.StringIO()
-        stats = pstats.Stats(profile, stream=out)
-        stats.sort_stats("cumulative").print_stats(r"addons/dealer_campaign/", 20)
-        stats.sort_stats("tottime").print_stats(25)
-        sink[key] = out.getvalue()
-
-
-@contextmanager
 def explained_inside(cr, methods, sink):
     """While one of ``methods`` ([(model, method name)]) runs in the block, each of its
     data-modifying statements (INSERT, UPDATE, DELETE, WITH) on ``cr`` is first run under
@@ -503,7 +482,7 @@ def run_step(env, call, *, commit=True, methods=None, profile=None, explained=No
         method_timer(*methods) if methods else _no_methods() as times,
         sql_timer(env.cr) as stats,
         explained_inside(env.cr, explained_methods, plans),
-        profiled(bool(profile), sink, key),
+        profiled(bool(profile), sink, key, "dealer_campaign"),
     ):
         started = time.perf_counter()
         result = call()
