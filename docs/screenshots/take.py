@@ -1,7 +1,7 @@
 """Take the README screenshots from a running Odoo with the demo data (./dev run).
 
     .venv/bin/python docs/screenshots/take.py [--url http://localhost:8069] [--db dealer]
-        [--only pbx_calls pbx_popup notify_rule notify_log campaign_form]
+        [--only pbx_calls pbx_popup notify_rule notify_log campaign_form complaint_form]
 
 Logs in as the demo supervisor (Russian), opens each screen in headless Chromium through
 the DevTools protocol and writes the PNG files beside this script. For the caller popup
@@ -310,6 +310,17 @@ def main():
         shot(
             f"{base}/action-dealer_campaign.dealer_campaign_action/{campaign}",
             "campaign_form",
+        )
+        appeal = call("dealer.complaint", "search", [("state", "=", "closing")], limit=1)[0]
+        shot(
+            f"{base}/action-dealer_complaint.action_dealer_complaint/{appeal}",
+            "complaint_form",
+            then=lambda browser: browser.wait_for(".o_form_view .o_field_widget") or time.sleep(1),
+        )
+        shot(
+            f"{base}/action-dealer_complaint.action_dealer_complaint",
+            "complaint_journal",
+            then=lambda browser: browser.wait_for(".o_data_row") or time.sleep(1),
         )
         try:
             # The tab must be on the bus (its websocket open) before the call rings.

@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import check_vals
 
@@ -25,6 +25,22 @@ class DealerCheckedMixin(models.AbstractModel):
         if vals.get("company_id") and "company_id" in self._fields and not self.env.su:
             self._check_branch_move(vals["company_id"])
         return super().write(vals)
+
+    def _check_state(self, allowed, action):
+        """Refuse ``action`` (translated, as in «it cannot be <action>») to the records
+        not in one of the ``allowed`` states."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "%(model)s %(number)s is %(state)s: it cannot be %(action)s.",
+                        model=self.env["ir.model"]._get(self._name).name,
+                        number=record[self._rec_name],
+                        state=labels[record.state].lower(),
+                        action=action,
+                    )
+                )
 
     # --- who may do what ------------------------------------------------------------
     def _is_dealer_admin(self):

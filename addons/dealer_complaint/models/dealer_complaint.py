@@ -516,19 +516,6 @@ class DealerComplaint(models.Model):
                     self.env._("The process-by date cannot be before the date received.")
                 )
 
-    def _check_state(self, allowed, action):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for complaint in self:
-            if complaint.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "The appeal %(number)s is %(state)s: it cannot be %(action)s.",
-                        number=complaint.name,
-                        state=labels[complaint.state].lower(),
-                        action=action,
-                    )
-                )
-
     # --- who may do what -------------------------------------------------------------------
     def _is_branch_manager(self):
         """The current user is a supervisor or a member of the complaints team in the

@@ -376,19 +376,6 @@ class DealerTraffic(models.Model):
                     )
                 )
 
-    def _check_state(self, allowed, action):
-        for traffic in self:
-            if traffic.state not in allowed:
-                state_label = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "Traffic %(number)s is %(state)s: it cannot be %(action)s.",
-                        number=traffic.name,
-                        state=state_label[traffic.state].lower(),
-                        action=action,
-                    )
-                )
-
     # --- who may do what ---------------------------------------------------------
     def _check_role(self, group, action):
         if not (self.env.su or self.env.user.has_group(group)):
