@@ -214,6 +214,21 @@ class DemoCall:
             self.admin("dealer.pbx.call", "unlink", self.call_ids)
 
 
+def complaint_shots(shot, call, base):
+    """An appeal waiting for the approval of its answer, and the appeals journal."""
+    appeal = call("dealer.complaint", "search", [("state", "=", "closing")], limit=1)[0]
+    shot(
+        f"{base}/action-dealer_complaint.action_dealer_complaint/{appeal}",
+        "complaint_form",
+        then=lambda browser: browser.wait_for(".o_form_view .o_field_widget") or time.sleep(1),
+    )
+    shot(
+        f"{base}/action-dealer_complaint.action_dealer_complaint",
+        "complaint_journal",
+        then=lambda browser: browser.wait_for(".o_data_row") or time.sleep(1),
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
@@ -311,17 +326,7 @@ def main():
             f"{base}/action-dealer_campaign.dealer_campaign_action/{campaign}",
             "campaign_form",
         )
-        appeal = call("dealer.complaint", "search", [("state", "=", "closing")], limit=1)[0]
-        shot(
-            f"{base}/action-dealer_complaint.action_dealer_complaint/{appeal}",
-            "complaint_form",
-            then=lambda browser: browser.wait_for(".o_form_view .o_field_widget") or time.sleep(1),
-        )
-        shot(
-            f"{base}/action-dealer_complaint.action_dealer_complaint",
-            "complaint_journal",
-            then=lambda browser: browser.wait_for(".o_data_row") or time.sleep(1),
-        )
+        complaint_shots(shot, call, base)
         try:
             # The tab must be on the bus (its websocket open) before the call rings.
             shot(
