@@ -623,7 +623,7 @@ def clear_campaigns(env):
     if ids:
         cr.execute(
             "DELETE FROM project_task WHERE dealer_campaign_id = ANY(%s)"
-            " OR campaign_contact_id IN (SELECT id FROM dealer_campaign_contact"
+            " OR id IN (SELECT task_id FROM dealer_campaign_contact"
             " WHERE campaign_id = ANY(%s))",
             [ids, ids],
         )
@@ -701,7 +701,7 @@ def check_distribution(env, campaign, per_day, expected):
     contacts, with_task, distinct_tasks, with_user, with_date, users = cr.fetchone()
     cr.execute(
         """SELECT count(*), count(*) FILTER (WHERE c.id IS NULL) FROM project_task t
-             LEFT JOIN dealer_campaign_contact c ON c.id = t.campaign_contact_id
+             LEFT JOIN dealer_campaign_contact c ON c.task_id = t.id
             WHERE t.dealer_campaign_id = %s""",
         [campaign.id],
     )
@@ -709,7 +709,7 @@ def check_distribution(env, campaign, per_day, expected):
     cr.execute(
         """SELECT count(*) FROM dealer_campaign_contact c
              JOIN project_task t ON t.id = c.task_id
-            WHERE c.campaign_id = %(campaign)s AND t.campaign_contact_id = c.id
+            WHERE c.campaign_id = %(campaign)s
               AND t.partner_id = c.partner_id AND t.dealer_campaign_id = c.campaign_id
               AND t.project_id = %(project)s AND t.company_id = %(company)s AND t.active
               AND t.date_deadline = c.planned_date
@@ -780,7 +780,7 @@ def measure_task_baseline(env, sup, campaign, *, sample, batch, lean):
     name = sup._("Call: %(campaign)s", campaign=campaign.name)
 
     def values(row):
-        contact_id, partner_id, user_id, planned = row
+        _contact_id, partner_id, user_id, planned = row
         return {
             "name": name,
             "project_id": project.id,
@@ -790,7 +790,7 @@ def measure_task_baseline(env, sup, campaign, *, sample, batch, lean):
             "user_ids": [Command.set([user_id])],
             "date_deadline": planned,
             "dealer_direction_id": campaign.direction_id.id,
-            "campaign_contact_id": contact_id,
+            "dealer_campaign_id": campaign.id,
         }
 
     Task = sup["project.task"]
@@ -810,17 +810,19 @@ def measure_task_baseline(env, sup, campaign, *, sample, batch, lean):
         cr.precommit.run()
         rows = rows[:sample]
 
+        task_ids = []
+
         def create_all():
-            created = 0
             for offset in range(0, len(rows), batch):
-                created += len(Task.create([values(row) for row in rows[offset : offset + batch]]))
-            return created
+                task_ids.extend(
+                    Task.create([values(row) for row in rows[offset : offset + batch]]).ids
+                )
+            return len(task_ids)
 
         created, seconds, sql, _methods = run_step(env, create_all, commit=False)
         cr.execute(
-            "SELECT count(*) FROM mail_message WHERE model = 'project.task' AND res_id IN "
-            "(SELECT id FROM project_task WHERE campaign_contact_id = ANY(%s))",
-            [[row[0] for row in rows]],
+            "SELECT count(*) FROM mail_message WHERE model = 'project.task' AND res_id = ANY(%s)",
+            [task_ids],
         )
         messages = cr.fetchone()[0]
         cr.execute("SELECT count(*) FROM mail_mail WHERE state = 'outgoing'")

@@ -2,7 +2,7 @@
     "name": "Dealership: Campaigns",
     "summary": "Marketing campaigns: planned contacts from segments, the clipboard, text and "
     "Excel files; distribution to staff per working day as call tasks; SMS and e-mail; results",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Dealership",
     "author": "Dealer CRM",
     "website": "https://github.com/dealer-crm/dealer-crm",

@@ -25,8 +25,9 @@ class DealerCampaignContact(models.Model):
     _order = "planned_date, id"
     _rec_name = "partner_id"
 
+    # No index of its own: the unique (campaign, client) index serves it.
     campaign_id = fields.Many2one(
-        "dealer.campaign", required=True, ondelete="cascade", index=True, readonly=True
+        "dealer.campaign", required=True, ondelete="cascade", readonly=True
     )
     partner_id = fields.Many2one(
         "res.partner", string="Client", required=True, index=True, ondelete="cascade"
@@ -34,7 +35,7 @@ class DealerCampaignContact(models.Model):
     phone = fields.Char(string="Contact")
     note = fields.Char()
     planned_date = fields.Datetime(string="Planned Contact Date", readonly=True)
-    user_id = fields.Many2one("res.users", string="Employee", index=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="Employee", index="btree_not_null", readonly=True)
     task_id = fields.Many2one(
         "project.task", string="Call Task", readonly=True, index="btree_not_null"
     )
@@ -111,13 +112,12 @@ class DealerCampaignContact(models.Model):
                        (id, name, project_id, stage_id, state, active, company_id, partner_id,
                         vehicle_id, date_deadline, date_assign, date_last_stage_update,
                         sequence, priority, display_in_project, dealer_direction_id,
-                        dealer_funnel_rank, allocated_hours, recurring_task,
-                        campaign_contact_id, dealer_campaign_id,
+                        dealer_funnel_rank, allocated_hours, recurring_task, dealer_campaign_id,
                         create_uid, create_date, write_uid, write_date)
                    SELECT v.task_id, %(name)s, %(project)s, %(stage)s, '01_in_progress', TRUE,
                           %(company)s, c.partner_id, c.vehicle_id, v.at,
                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', 10, '0', TRUE,
-                          %(direction)s, 0, 0, FALSE, c.id, %(campaign)s,
+                          %(direction)s, 0, 0, FALSE, %(campaign)s,
                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                      FROM unnest(%(task_ids)s::int[], %(ids)s::int[], %(ats)s::timestamp[])
                           AS v(task_id, contact_id, at)

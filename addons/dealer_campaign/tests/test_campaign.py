@@ -91,7 +91,19 @@ class TestDistribution(CampaignCase):
         task = contacts[0].task_id
         self.assertEqual(task.partner_id, contacts[0].partner_id)
         self.assertEqual(task.dealer_campaign_id, self.campaign)
+        self.assertEqual(task.campaign_contact_id, contacts[0])
         self.assertEqual(task.project_id, self.campaign.direction_id.project_id)
+        # A consultant works the task: its contact and outcome are there for them.
+        worker = task.user_ids[:1]
+        self.assertEqual(task.with_user(worker).campaign_contact_id, contacts[0])
+        self.assertFalse(task.with_user(worker).dealer_campaign_outcome)
+        Task = self.env["project.task"]
+        self.assertEqual(Task.search([("campaign_contact_id", "=", contacts[0].id)]), task)
+        mine = [("dealer_campaign_id", "=", self.campaign.id)]
+        self.assertEqual(
+            set(Task.search([("campaign_contact_id", "!=", False), *mine])), set(contacts.task_id)
+        )
+        self.assertFalse(Task.search([("campaign_contact_id", "=", False), *mine]))
         self.assertEqual(self.campaign.task_count, 9)
 
     def test_weekend_start_moves_to_monday(self):
