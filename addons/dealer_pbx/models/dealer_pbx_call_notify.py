@@ -130,7 +130,7 @@ class DealerPbxCall(models.Model):
                 return  # nobody is rung: nothing to claim
         elif phase == "answered" and current["user_id"]:
             users = [current["user_id"]]
-        claimed = self._dealer_claim_notices(users, phase)
+        claimed = self._dealer_claim_notices(users, phase, current["user_id"])
         if not claimed:
             return
         partners = self.env["res.partner"]
@@ -142,16 +142,18 @@ class DealerPbxCall(models.Model):
                 allowed_company_ids=[current.get("company_id") or self.company_id.id]
             )
         _keep_bus_wakeup(partners.env)
-        payload = self._dealer_popup_update(phase, current)
-        for _user_id, partner_id in claimed:
+        payload = self._dealer_popup_update(phase, current, claimed[0][2])
+        for _user_id, partner_id, _name in claimed:
             partners.browse(partner_id)._bus_send(BUS_CALL, payload)
 
-    def _dealer_claim_notices(self, user_ids, phase):
+    def _dealer_claim_notices(self, user_ids, phase, call_user_id=False):
         """Claim the popup ``phase`` of the call for the users ``user_ids`` and, on
         answer and end, for every user already told of the call; active internal
-        users only. Returns (user id, partner id) of each user for whom the claim is
-        new, in one statement."""
+        users only. Returns (user id, partner id, name of ``call_user_id``) of each
+        user for whom the claim is new, in one statement."""
         self.env["dealer.pbx.call.notice"].flush_model()
+        self.env["res.users"].flush_model(["partner_id", "active", "share"])
+        self.env["res.partner"].flush_model(["name"])
         self.env.cr.execute(
             SQL(
                 """
@@ -172,7 +174,10 @@ class DealerPbxCall(models.Model):
                     ON CONFLICT (call_id, user_id, phase) DO NOTHING
                     RETURNING user_id
                 )
-                SELECT claimed.user_id, u.partner_id
+                SELECT claimed.user_id, u.partner_id,
+                       (SELECT p.name FROM res_users cu
+                          JOIN res_partner p ON p.id = cu.partner_id
+                         WHERE cu.id = %(call_user)s)
                   FROM claimed JOIN res_users u ON u.id = claimed.user_id
                  ORDER BY claimed.user_id
                 """,
@@ -181,34 +186,20 @@ class DealerPbxCall(models.Model):
                 with_prior=phase != "ringing",
                 phase=phase,
                 uid=self.env.uid,
+                call_user=call_user_id or None,
             )
         )
         return self.env.cr.fetchall()
 
-    def _dealer_popup_update(self, phase, current):
+    def _dealer_popup_update(self, phase, current, user_name=None):
         """What the bus carries for every phase of a call: what changes (state,
         times, the employee, the traffic record, the recording), keyed by
         ``call_id``; the web client merges it into the popup it shows, and asks for
-        the whole one (``dealer_popup_payload``) when it has none."""
+        the whole one (``dealer_popup_payload``) when it has none. ``user_name``: the
+        name of the call's employee (read with the claim)."""
         user = False
         if current["user_id"]:
-            # The name of the employee of the call, shown to those told of it: a
-            # user's display name is its partner's name (res.users' _rec_name), read
-            # in one query rather than loading both records on every update.
-            self.env["res.users"].flush_model(["partner_id"])
-            self.env["res.partner"].flush_model(["name"])
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT partner.name FROM res_users users
-                      JOIN res_partner partner ON partner.id = users.partner_id
-                     WHERE users.id = %s
-                    """,
-                    current["user_id"],
-                )
-            )
-            name = (self.env.cr.fetchone() or [None])[0]
-            user = {"id": current["user_id"], "name": name if name is not None else False}
+            user = {"id": current["user_id"], "name": user_name or False}
         return {
             "call_id": self.id,
             "phase": phase,

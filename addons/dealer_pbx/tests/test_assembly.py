@@ -466,7 +466,7 @@ class TestAssembly(PbxCase):
             (update["call_id"], update["phase"], update["state"], update["number"]),
             (call.id, "answered", "talking", CLIENT_NUMBER),
         )
-        self.assertEqual(update["user"]["id"], self.consultant.id)
+        self.assertEqual(update["user"], {"id": self.consultant.id, "name": self.consultant.name})
         self.assertEqual((update["partner_id"], update["traffic_id"]), (self.client.id, False))
         self.ingest("generic", [ended])
         for user in (self.consultant, self.consultant2):
