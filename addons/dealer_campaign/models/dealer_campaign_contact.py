@@ -58,7 +58,9 @@ class DealerCampaignContact(models.Model):
     notification_id = fields.Many2one("dealer.notification", string="Message", readonly=True)
     delivery_state = fields.Selection(related="notification_id.state", string="Delivery")
     source = fields.Selection(SOURCES, default="system", readonly=True)
-    company_id = fields.Many2one(related="campaign_id.company_id", store=True, string="Branch")
+    # Not stored: the campaign's, read through it (a stored copy is a foreign key checked
+    # for each of the hundred thousand contacts a segment adds).
+    company_id = fields.Many2one(related="campaign_id.company_id", string="Branch")
     goal_id = fields.Many2one(related="campaign_id.goal_id")
 
     _sql_constraints = [

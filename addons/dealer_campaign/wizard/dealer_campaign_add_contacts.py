@@ -461,9 +461,9 @@ class DealerCampaignAddContacts(models.TransientModel):
                         WHERE p.id IN %(candidates)s),
                    ins AS (
                        INSERT INTO dealer_campaign_contact
-                           (campaign_id, partner_id, phone, state, source, company_id,
+                           (campaign_id, partner_id, phone, state, source,
                             create_uid, create_date, write_uid, write_date)
-                       SELECT %(campaign)s, c.id, c.phone, 'planned', %(source)s, %(company)s,
+                       SELECT %(campaign)s, c.id, c.phone, 'planned', %(source)s,
                               %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                          FROM c WHERE c.reason IS NULL AND NOT c.present
                        ON CONFLICT (campaign_id, partner_id) DO NOTHING
@@ -477,7 +477,6 @@ class DealerCampaignAddContacts(models.TransientModel):
                 campaign=campaign.id,
                 candidates=candidates,
                 source=source,
-                company=campaign.company_id.id,
                 uid=self.env.uid,
             )
         )
