@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.bulk import part_count, run_parts, split
+
 OUTCOMES = [
     ("informed", "Informed"),
     ("unreachable", "Unreachable"),
@@ -87,16 +89,44 @@ class DealerCampaignContact(models.Model):
         employee follow them.
 
         Set-based: a campaign has up to a hundred thousand contacts, and call tasks
-        made in bulk neither notify nor log each assignment. Task ids are taken from
-        the sequence first so that every table is written once, in one statement."""
-        project = campaign.direction_id.project_id
-        if not project:
+        made in bulk neither notify nor log each assignment. Many contacts are written
+        in parts at the same time (``tools.bulk``); a part that failed is reported,
+        the others stay done, and distributing again finishes it."""
+        if not campaign.direction_id.project_id:
             raise UserError(
                 self.env._(
                     "The direction %s has no project for its tasks: set it in the configuration.",
                     campaign.direction_id.name,
                 )
             )
+        parts = part_count(self.env, len(contacts))
+        if parts == 1:
+            self._assign_part(campaign, contacts, slots)
+            return
+        chunks = list(zip(split(contacts, parts), split(slots, parts), strict=True))
+        _results, errors = run_parts(
+            self, "_assign_part", [(campaign, part, part_slots) for part, part_slots in chunks]
+        )
+        self.env.invalidate_all()
+        failed = [error for error in errors if error]
+        if failed:
+            done = sum(
+                len(part) for (part, _slots), error in zip(chunks, errors, strict=True) if not error
+            )
+            raise UserError(
+                self.env._(
+                    "%(done)s of %(count)s contacts were distributed; the others were not "
+                    "(%(error)s). Distribute again to finish them.",
+                    done=done,
+                    count=len(contacts),
+                    error=failed[0],
+                )
+            )
+
+    def _assign_part(self, campaign, contacts, slots):
+        """``_assign`` in one transaction. Task ids are taken from the sequence first
+        so that every table is written once, in one statement."""
+        project = campaign.direction_id.project_id
         self.env.flush_all()
         cr = self.env.cr
         new = [i for i, (_contact, task) in enumerate(contacts) if not task]

@@ -2,6 +2,7 @@ import base64
 import io
 import shutil
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from openpyxl import Workbook
@@ -9,7 +10,12 @@ from openpyxl import Workbook
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
+from ..models import dealer_campaign_contact as contact_module
+from ..tools import bulk
+from ..wizard import dealer_campaign_add_contacts as wizard_module
 from .common import CampaignCase
+
+real_has_written = bulk.has_written
 
 
 @tagged("post_install", "-at_install")
@@ -295,3 +301,94 @@ class TestCallSheetPdf(HttpCase):
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         self.assertGreater(len(pdf), 2000)
+
+
+@tagged("post_install", "-at_install")
+class TestBulkParts(CampaignCase):
+    """Many contacts are added and distributed in parts, each on a connection and in a
+    transaction of its own (here: test cursors on the test's transaction, one after
+    the other)."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        # Parts from 3 rows on; the test's transaction has written its records.
+        self.patch(bulk, "MIN_PART_ROWS", 3)
+        self.patch(bulk, "has_written", lambda env: False)
+        self.parts = []
+        run_parts = bulk.run_parts
+
+        def counted(records, method, parts):
+            self.parts.append((method, [len(args[-1]) for args in parts]))
+            return run_parts(records, method, parts)
+
+        for module in (contact_module, wizard_module):
+            self.patch(module, "run_parts", counted)
+
+    def _add_all(self):
+        wizard = self._wizard(category_ids=[(6, 0, self.tag.ids)], partner_type="person")
+        wizard.action_add()
+        return wizard
+
+    def test_parts_add_and_distribute_as_one_statement_would(self):
+        wizard = self._add_all()
+        self.assertEqual(self.parts, [("_insert_part", [5, 5])])
+        self.assertEqual((wizard.added_count, wizard.excluded_count), (9, 1))
+        self.assertNotIn(self.clients[3], self.campaign.contact_ids.partner_id)
+        with freeze_time("2026-12-07 08:00:00"):
+            self.campaign.with_user(self.supervisor).action_distribute()
+        self.assertEqual(self.parts[1], ("_assign_part", [5, 4]))
+        contacts = self.campaign.contact_ids
+        self.assertEqual(len(contacts.task_id), 9)
+        per_day = {}
+        for contact in contacts:
+            self.assertEqual(contact.task_id.user_ids, contact.user_id)
+            self.assertEqual(contact.task_id.partner_id, contact.partner_id)
+            key = (contact.user_id.id, contact.planned_date.date())
+            per_day[key] = per_day.get(key, 0) + 1
+        self.assertLessEqual(max(per_day.values()), 3)
+        self.assertEqual(sorted({d for _u, d in per_day}), [date(2026, 12, 7), date(2026, 12, 8)])
+
+    def test_a_failed_part_leaves_the_others_done_and_again_finishes_it(self):
+        self._add_all()
+        assign_part = type(self.env["dealer.campaign.contact"])._assign_part
+        calls = []
+
+        def second_fails(records, campaign, contacts, slots):
+            calls.append(len(contacts))
+            if len(calls) == 2:
+                raise UserError("Сбой второй части")
+            return assign_part(records, campaign, contacts, slots)
+
+        Contact = type(self.env["dealer.campaign.contact"])
+        with (
+            patch.object(Contact, "_assign_part", second_fails),
+            freeze_time("2026-12-07 08:00:00"),
+            self.assertRaisesRegex(UserError, "5 of 9 contacts were distributed.*Сбой"),
+            self.assertLogs(bulk.__name__, "WARNING") as logged,
+        ):
+            self.campaign.with_user(self.supervisor).action_distribute()
+        self.assertIn("part 2 of 2 refused", logged.output[0])
+        contacts = self.campaign.contact_ids
+        self.assertEqual(len(contacts.filtered("task_id")), 5)
+        mine = [("dealer_campaign_id", "=", self.campaign.id)]
+        self.assertEqual(self.env["project.task"].search_count(mine), 5)
+        with freeze_time("2026-12-07 08:00:00"):
+            self.campaign.with_user(self.supervisor).action_distribute()
+        self.assertEqual(len(contacts.task_id), 9)
+        self.assertEqual(self.env["project.task"].search_count(mine), 9)
+
+    def test_parts_only_from_enough_rows_and_never_after_a_write(self):
+        env = self.env
+        self.assertEqual(bulk.part_count(env, 2), 1)
+        self.assertEqual(bulk.part_count(env, 6), 2)
+        env["ir.config_parameter"].set_param(bulk.JOBS_PARAM, "4")
+        self.assertEqual(bulk.part_count(env, 9), 3)
+        env["ir.config_parameter"].set_param(bulk.JOBS_PARAM, "много")
+        with self.assertLogs(bulk.__name__, "WARNING"):
+            self.assertEqual(bulk.part_count(env, 9), 1)
+        env["ir.config_parameter"].set_param(bulk.JOBS_PARAM, "2")
+        with patch.object(bulk, "has_written", real_has_written):
+            # This test's transaction has written: its parts would not see it.
+            self.assertEqual(bulk.part_count(env, 9), 1)

@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..models.dealer_campaign_contact import SOURCES
 from ..tools import SKIP_REASONS, ContactImportError, parse_text, read_excel, workbook_sheets
+from ..tools.bulk import part_count, run_parts, split
 
 TRISTATE = [("all", "All"), ("yes", "Yes"), ("no", "No")]
 CONSENT_FILTERS = {
@@ -385,7 +386,9 @@ class DealerCampaignAddContacts(models.TransientModel):
             raise UserError(self.env._("A closed campaign takes no new contacts."))
         skipped, not_found, duplicates, created = [], [], 0, []
         if self.source == "system":
-            candidates = SQL("(%s)", self._system_sql())
+            self.env.flush_all()
+            self.env.cr.execute(SQL("%s ORDER BY p.id", self._system_sql()))
+            found = [row[0] for row in self.env.cr.fetchall()]
         else:
             rows, skipped = self._read_rows()
             found, not_found, duplicates = self._match(rows)
@@ -393,8 +396,7 @@ class DealerCampaignAddContacts(models.TransientModel):
                 created = self._create_clients(not_found)
                 not_found = [r for r in not_found if not getattr(r, "normalized", None)]
                 found += created
-            candidates = SQL("(SELECT unnest(%s::int[]))", found or [0])
-        counts = self._insert(candidates)
+        counts = self._insert(found)
         labels = dict(self._exclusion_labels())
         excluded = {reason: count for reason, count in counts["excluded"].items() if count}
         self.write(
@@ -434,10 +436,45 @@ class DealerCampaignAddContacts(models.TransientModel):
             ("no_email", self.env._("No e-mail address")),
         ]
 
-    def _insert(self, candidates):
-        """Insert the candidates not excluded by the channel and not yet in the campaign,
-        set-based; count each kind."""
-        campaign = self.campaign_id
+    def _insert(self, partner_ids):
+        """Add the clients ``partner_ids`` not excluded by the channel and not yet in
+        the campaign; count each kind. Many clients are added in parts at the same time
+        (``tools.bulk``); a part that failed is reported, the others stay added, and
+        adding again finishes it (those added are skipped)."""
+        campaign, source = self.campaign_id, self.source
+        parts = part_count(self.env, len(partner_ids))
+        if parts == 1:
+            return self._insert_part(campaign, source, partner_ids)
+        results, errors = run_parts(
+            self.browse(),
+            "_insert_part",
+            [(campaign, source, ids) for ids in split(partner_ids, parts)],
+        )
+        self.env["dealer.campaign.contact"].invalidate_model()
+        done = [result for result in results if result]
+        counts = {
+            "added": sum(result["added"] for result in done),
+            "present": sum(result["present"] for result in done),
+            "excluded": {},
+        }
+        for result in done:
+            for reason, count in result["excluded"].items():
+                counts["excluded"][reason] = counts["excluded"].get(reason, 0) + count
+        failed = [error for error in errors if error]
+        if failed:
+            raise UserError(
+                self.env._(
+                    "%(added)s clients were added; the others were not (%(error)s). Add "
+                    "them again: those already in the campaign are skipped.",
+                    added=counts["added"],
+                    error=failed[0],
+                )
+            )
+        return counts
+
+    @api.model
+    def _insert_part(self, campaign, source, partner_ids):
+        """``_insert`` in one set-based statement."""
         self.env.flush_all()
         exclusions = EXCLUSIONS[campaign.channel]
         reason = SQL(
@@ -446,7 +483,6 @@ class DealerCampaignAddContacts(models.TransientModel):
                 SQL("WHEN %s THEN %s", SQL(condition), name) for name, condition in exclusions
             ),
         )
-        source = self.source
         self.env.cr.execute(
             SQL(
                 # Clients already in the campaign read once: probed per row, the
@@ -458,7 +494,7 @@ class DealerCampaignAddContacts(models.TransientModel):
                        SELECT p.id, %(reason)s AS reason, x.partner_id IS NOT NULL AS present,
                               COALESCE(NULLIF(p.mobile, ''), p.phone) AS phone
                          FROM res_partner p LEFT JOIN present x ON x.partner_id = p.id
-                        WHERE p.id IN %(candidates)s),
+                        WHERE p.id IN (SELECT unnest(%(candidates)s::int[]))),
                    ins AS (
                        INSERT INTO dealer_campaign_contact
                            (campaign_id, partner_id, phone, state, source,
@@ -475,7 +511,7 @@ class DealerCampaignAddContacts(models.TransientModel):
                                WHERE reason IS NOT NULL GROUP BY reason) g)""",
                 reason=reason,
                 campaign=campaign.id,
-                candidates=candidates,
+                candidates=partner_ids,
                 source=source,
                 uid=self.env.uid,
             )
