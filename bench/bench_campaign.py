@@ -38,9 +38,10 @@ import random
 import re
 import subprocess
 import sys
+import threading
 import time
-from collections import Counter
-from contextlib import contextmanager
+from collections import Counter, defaultdict
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timezone
 from unittest import mock
 
@@ -64,7 +65,7 @@ from _common import (
     split_e164,
     superuser_env,
 )
-from bench_notify import fmt, odoo_command, quiet_crons, sql_summary, sql_timer, target_cell
+from bench_notify import fmt, odoo_command, quiet_crons, sql_summary, target_cell
 from bench_segmentation import DOCUMENTS_GENERATOR_VERSION
 from bench_segmentation import MARKER_KEY as TEMPLATE_MARKER_KEY
 from bench_traffic import (
@@ -480,11 +481,13 @@ def run_step(env, call, *, commit=True, methods=None, profile=None, explained=No
     plans, explained_methods = explained or ([], [])
     with (
         method_timer(*methods) if methods else _no_methods() as times,
-        sql_timer(env.cr) as stats,
+        sql_timer_all() as (stats, connections),
         explained_inside(env.cr, explained_methods, plans),
+        # The plans are those of one connection's statements: no parts.
+        mock.patch.object(bulk(), "MIN_PART_ROWS", 10**12) if explained else nullcontext(),
         profiled(bool(profile), sink, key, "dealer_campaign"),
     ):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = call()
         if commit:
             env.cr.commit()
@@ -492,8 +495,42 @@ def run_step(env, call, *, commit=True, methods=None, profile=None, explained=No
             env.flush_all()
             env.cr.precommit.run()
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
     methods_s = {name: round(s, 3) for name, (n, s) in (times or {}).items() if n}
-    return result, seconds, sql_summary(stats, seconds), methods_s
+    summary = sql_summary(stats, seconds)
+    summary.update(python_s=round(cpu, 3), connections=len(connections))
+    return result, seconds, summary, methods_s
+
+
+def bulk():
+    from odoo.addons.dealer_campaign.tools import bulk as module
+
+    return module
+
+
+@contextmanager
+def sql_timer_all():
+    """sql_timer of every cursor's statements, those of the bulk parts' connections too
+    (their seconds add up: several run at once); and the connections that ran any."""
+    from odoo.sql_db import Cursor
+
+    stats, connections, lock = defaultdict(lambda: [0, 0.0]), set(), threading.Lock()
+    execute = Cursor.execute
+
+    def timed_execute(cr, query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return execute(cr, query, params, log_exceptions)
+        finally:
+            seconds = time.perf_counter() - start
+            with lock:
+                entry = stats[statement_text(query)[:400]]
+                entry[0] += 1
+                entry[1] += seconds
+                connections.add(id(cr._cnx))
+
+    with mock.patch.object(Cursor, "execute", timed_execute):
+        yield stats, connections
 
 
 @contextmanager
@@ -1465,7 +1502,7 @@ def report_segment(seg):
         "seconds",
         "rows/s",
         "SQL s (statements)",
-        "Python s",
+        "Python CPU s",
         "target",
         "baseline/ours",
     ]
@@ -1562,15 +1599,25 @@ def report_segment(seg):
         + ", ".join(
             f"`{name.split('.')[-1]}` {s:.2f} s" for name, s in seg["add_methods_s"].items()
         )
-        + f"; slowest statement {top_statement(seg['add_sql'])}. action_distribute — "
+        + f" ({connections(seg['add_sql'])}); slowest statement {top_statement(seg['add_sql'])}. "
+        "action_distribute — "
         + ", ".join(
             f"`{name.split('.')[-1]}` {s:.2f} s" for name, s in seg["distribute_methods_s"].items()
         )
-        + f", the rest (the ORM reading the contacts, filtering, sorting) "
+        + f" ({connections(seg['distribute_sql'])}), the rest (the ORM reading the contacts, "
+        "filtering, sorting) "
         f"{seg['distribute_s'] - sum(seg['distribute_methods_s'].values()):.2f} s; slowest "
         f"statement {top_statement(seg['distribute_sql'])}."
         if phases
         else ""
+    )
+
+
+def connections(sql):
+    # The request's own connection, and one per part when there are parts.
+    parts = sql.get("connections", 1) - 1
+    return (
+        "in one transaction" if parts <= 1 else f"in {parts} parts on as many connections at once"
     )
 
 
@@ -1750,8 +1797,12 @@ def measure(registry, args, data):
         finally:
             cr.rollback()
             clear_campaigns(env)
-        cr.execute("SHOW server_version")
-        postgres = cr.fetchone()[0]
+        # The settings bulk writes depend on (see `./dev setup`).
+        cr.execute(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers'), "
+            "current_setting('max_wal_size')"
+        )
+        postgres = "{} (shared_buffers {}, max_wal_size {})".format(*cr.fetchone())
     vacuum(args.db, CLEARED_TABLES)
     return {"crons_disabled": crons, "segment": segment, "excel": excel, "postgresql": postgres}
 
