@@ -358,7 +358,7 @@ class TestBulkParts(CampaignCase):
         def second_fails(records, campaign, contacts, slots):
             calls.append(len(contacts))
             if len(calls) == 2:
-                raise UserError("Сбой второй части")
+                raise RuntimeError("Сбой второй части")
             return assign_part(records, campaign, contacts, slots)
 
         Contact = type(self.env["dealer.campaign.contact"])
@@ -366,10 +366,10 @@ class TestBulkParts(CampaignCase):
             patch.object(Contact, "_assign_part", second_fails),
             freeze_time("2026-12-07 08:00:00"),
             self.assertRaisesRegex(UserError, "5 of 9 contacts were distributed.*Сбой"),
-            self.assertLogs(bulk.__name__, "WARNING") as logged,
+            self.assertLogs(bulk.__name__, "ERROR") as logged,
         ):
             self.campaign.with_user(self.supervisor).action_distribute()
-        self.assertIn("part 2 of 2 refused", logged.output[0])
+        self.assertIn("_assign_part: part 2 of 2 failed", logged.output[0])
         contacts = self.campaign.contact_ids
         self.assertEqual(len(contacts.filtered("task_id")), 5)
         mine = [("dealer_campaign_id", "=", self.campaign.id)]
