@@ -76,6 +76,7 @@ class FakeAmi:
         self.clients = []  # authenticated sockets
         self.refuse_logins = 0
         self.answer_pings = True
+        self.before_login_answer = []  # events written ahead of the answer to Login
         self.originate_answer = {"Response": "Success", "Message": "Originate successfully queued"}
         self.closed = threading.Event()
         self.threads = [threading.Thread(target=self._accept, daemon=True)]
@@ -138,17 +139,21 @@ class FakeAmi:
                     and self.refuse_logins <= 0
                 )
                 self.refuse_logins -= 1
-                self.logins.append((time.monotonic(), accepted))
-                if accepted:
-                    self.clients.append(conn)
             if not accepted:
+                with self.lock:
+                    self.logins.append((time.monotonic(), accepted))
                 self._send(conn, {**reply, "Response": "Error", "Message": "Authentication failed"})
                 return False
             self._send(
                 conn,
+                *self.before_login_answer,
                 {**reply, "Message": "Authentication accepted"},
                 {"Event": "FullyBooted", "Privilege": "system,all", "Status": "Fully Booted"},
             )
+            # As Asterisk: events only after the answer to Login.
+            with self.lock:
+                self.logins.append((time.monotonic(), accepted))
+                self.clients.append(conn)
         elif name == "Ping":
             if self.answer_pings:
                 self._send(conn, {**reply, "Ping": "Pong", "Timestamp": f"{time.time():.6f}"})
@@ -398,6 +403,15 @@ def test_logs_in_and_forwards_call_events_signed_in_order_with_timestamps(ami, o
         assert abs(float(event["Timestamp"]) - time.time()) < 10
     # Nothing else: FullyBooted, RTCPSent, PeerStatus and other VarSets stay home.
     assert not {"varset-other", "rtcp", "peer"} & set(odoo.uniqueids())
+
+
+def test_an_event_written_before_the_login_answer_is_forwarded(ami, odoo, make_bridge):
+    ami.before_login_answer = [call_event("Newchannel", "early-1", Channel="PJSIP/trunk-1")]
+    make_bridge(ami.port, odoo.url)
+    connected(ami)
+    ami.push(call_event("Hangup", "late-2"))
+    assert wait_until(lambda: len(odoo.events) >= 2)
+    assert [event["Uniqueid"] for event in odoo.events] == ["early-1", "late-2"]
 
 
 def test_many_events_arrive_in_order_across_batches(ami, odoo, make_bridge):

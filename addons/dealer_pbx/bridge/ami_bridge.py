@@ -609,7 +609,11 @@ class Bridge:
         deadline = time.monotonic() + config.connect_timeout
         while time.monotonic() < deadline:
             message = connection.read_message(deadline - time.monotonic())
-            if message is None or "Response" not in message:
+            if message is None:
+                continue
+            if "Response" not in message:
+                # An event that came before the answer is kept, not lost.
+                self._dispatch(message)
                 continue
             if message.get("ActionID", action_id) != action_id:
                 continue
