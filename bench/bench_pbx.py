@@ -30,6 +30,7 @@ import http.client
 import json
 import os
 import random
+import select
 import signal
 import socket
 import subprocess
@@ -106,6 +107,8 @@ STREAM_EVENTS_PER_S = 400
 WARMUP_REQUESTS = 40  # per phase, not counted (the workers load their registry, caches)
 SERVER_START_S = 180
 REQUEST_TIMEOUT_S = 60
+ASSEMBLY_DRAIN_S = 120  # after a phase, the longest wait for the calls' assembly
+PHASES = ("ringing", "answered", "ended")  # of a popup
 
 
 # --- the database -------------------------------------------------------------------------
@@ -440,6 +443,106 @@ def post(port, method, path, body, headers, *, connection=None):
             cnx.close()
 
 
+# --- popups and the assembly ----------------------------------------------------------------
+
+
+class PopupWatch:
+    """The popups the workers send, as the websockets learn of them: LISTEN on the
+    channel Odoo's bus wakes them up with (``imbus``, in the database ``postgres``)
+    and, on each wake-up, read the new ``dealer_pbx/call`` messages of ``bus_bus``.
+    ``seen``: (call id, phase) → ``time.perf_counter()`` of the wake-up that first
+    brought it (the message is committed before the wake-up is sent)."""
+
+    def __init__(self, db):
+        self.db = db
+        self.seen = {}
+        self._stop = threading.Event()
+        self._thread = None
+
+    def __enter__(self):
+        self._listen = psycopg2.connect(dbname="postgres")
+        self._listen.autocommit = True
+        self._listen.cursor().execute("LISTEN imbus")
+        self._read = psycopg2.connect(dbname=self.db)
+        self._read.autocommit = True
+        with self._read.cursor() as cr:
+            cr.execute("SELECT COALESCE(max(id), 0) FROM bus_bus")
+            self._last = cr.fetchone()[0]
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            if not select.select([self._listen], [], [], 0.05)[0]:
+                continue
+            self._listen.poll()
+            moment = time.perf_counter()
+            if not self._listen.notifies:
+                continue
+            self._listen.notifies.clear()
+            with self._read.cursor() as cr:
+                cr.execute(
+                    "SELECT id, message FROM bus_bus WHERE id > %s ORDER BY id", [self._last]
+                )
+                for bus_id, text in cr.fetchall():
+                    self._last = bus_id
+                    message = json.loads(text)
+                    if message.get("type") == "dealer_pbx/call":
+                        payload = message["payload"]
+                        self.seen.setdefault((payload["call_id"], payload["phase"]), moment)
+
+    def __exit__(self, *_exc):
+        self._stop.set()
+        self._thread.join()
+        self._listen.close()
+        self._read.close()
+
+
+def wait_assembled(db, prefix, timeout=ASSEMBLY_DRAIN_S):
+    """Seconds until no call of the stream ``prefix`` waits for its assembly (the
+    workers assemble after answering), or None after ``timeout``."""
+    start = time.perf_counter()
+    with connect(db) as cnx:
+        cnx.autocommit = True
+        with cnx.cursor() as cr:
+            while time.perf_counter() - start < timeout:
+                cr.execute(
+                    "SELECT count(*) FROM dealer_pbx_call "
+                    "WHERE assembly_due IS NOT NULL AND external_id LIKE %s",
+                    [f"{prefix}-%"],
+                )
+                if not cr.fetchone()[0]:
+                    return round(time.perf_counter() - start, 3)
+                time.sleep(0.02)
+    return None
+
+
+def popup_latencies(stream, results, start, seen):
+    """(latencies s, incoming calls without a popup): for each incoming call whose
+    ringing was acknowledged, from the POST of its first ringing to the first popup of
+    the call the websockets were woken up for."""
+    first = {}
+    for index, sent, _latency, status, payload in results:
+        request = stream.requests[index]
+        key = request["call"]
+        if status != 200 or request["kind"] != "ringing" or not (payload or {}).get("calls"):
+            continue
+        if stream.expected[key]["direction"] != "incoming":
+            continue
+        moment = start + sent
+        if key not in first or moment < first[key][0]:
+            first[key] = (moment, payload["calls"][0])
+    latencies, missing = [], 0
+    for moment, call_id in first.values():
+        times = [seen[(call_id, phase)] for phase in PHASES if (call_id, phase) in seen]
+        if times:
+            latencies.append(min(times) - moment)
+        else:
+            missing += 1
+    return latencies, missing
+
+
 # --- the bounded sender -------------------------------------------------------------------
 
 
@@ -506,7 +609,7 @@ def send(port, requests, *, concurrency, duration, rate=None):
         thread.join()
     elapsed = max((sent + latency for _i, sent, latency, _s, _p in results), default=0.0)
     results.sort()
-    return results, elapsed
+    return results, elapsed, start
 
 
 def percentile(sorted_values, fraction):
@@ -533,16 +636,30 @@ def latency_stats(latencies):
 
 def warm_up(port, requests, concurrency):
     """Send ``requests`` (not counted): the workers load their registry and caches."""
-    results, _elapsed = send(port, requests, concurrency=concurrency, duration=SERVER_START_S)
+    results, _elapsed, _start = send(
+        port, requests, concurrency=concurrency, duration=SERVER_START_S
+    )
     failed = [result for result in results if result[3] != 200]
     if failed:
         sys.exit(f"warm-up requests failed: {failed[:3]}")
 
 
-def measure_phase(port, name, requests, *, concurrency, duration, rate=None):
-    """Run one phase: its figures and results."""
+def measure_phase(port, name, requests, *, concurrency, duration, rate=None, db=None, stream=None):
+    """Run one phase: its figures and results. With ``stream`` (a webhook phase), the
+    popups are watched and the calls' assembly waited for."""
     load_before = os.getloadavg()
-    results, elapsed = send(port, requests, concurrency=concurrency, duration=duration, rate=rate)
+    if stream is None:
+        results, elapsed, _start = send(
+            port, requests, concurrency=concurrency, duration=duration, rate=rate
+        )
+    else:
+        with PopupWatch(db) as watch:
+            results, elapsed, start = send(
+                port, requests, concurrency=concurrency, duration=duration, rate=rate
+            )
+            drain = wait_assembled(db, stream.prefix)
+            time.sleep(0.2)  # the last wake-ups
+        popups, without_popup = popup_latencies(stream, results, start, watch.seen)
     load_after = os.getloadavg()
     ok = [result for result in results if result[3] == 200]
     statuses = Counter(str(result[3]) for result in results)
@@ -567,11 +684,21 @@ def measure_phase(port, name, requests, *, concurrency, duration, rate=None):
         "late_sends": late,
         "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
     }
+    if stream is not None:
+        phase["popup_latency"] = latency_stats(popups)
+        phase["incoming_without_popup"] = without_popup
+        phase["assembly_drain_s"] = drain
     log(
         f"  {name}: {phase['ok']:,}/{phase['requests']:,} ok in {phase['duration_s']} s, "
         f"{phase['per_s']}/s, p50 {phase['latency'].get('p50_ms')} ms, "
         f"p95 {phase['latency'].get('p95_ms')} ms, p99 {phase['latency'].get('p99_ms')} ms"
         f", load {phase['load_average'][1]}"
+        + (
+            f"; popup p95 {phase['popup_latency'].get('p95_ms')} ms, "
+            f"assembled {phase['assembly_drain_s']} s after the last answer"
+            if stream is not None
+            else ""
+        )
     )
     return phase, results
 
@@ -604,6 +731,8 @@ def measure_in_process(db, stream, warmup, profile=False):
     profiles = defaultdict(cProfile.Profile)
 
     def one(request, measured=False):
+        """(status, payload, (statements, CPU s, wall s) of the answer, the same of the
+        assembly after it, which the response's close runs as werkzeug's server does)."""
         statements[0] = 0
         profiling = profiles[request["kind"]] if profile and measured else None
         if profiling:
@@ -611,14 +740,18 @@ def measure_in_process(db, stream, warmup, profile=False):
         cpu, wall = time.process_time(), time.perf_counter()
         response = client.post(request["path"], data=request["body"], headers=request["headers"])
         body = response.get_data()
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        answer = (statements[0], time.process_time() - cpu, time.perf_counter() - wall)
+        statements[0] = 0
+        cpu, wall = time.process_time(), time.perf_counter()
+        response.close()
+        after = (statements[0], time.process_time() - cpu, time.perf_counter() - wall)
         if profiling:
             profiling.disable()
         try:
             payload = json.loads(body) if body else None
         except ValueError:
             payload = None
-        return response.status_code, payload, statements[0], cpu, wall
+        return response.status_code, payload, answer, after
 
     try:
         for request in warmup + floor_requests(5):
@@ -629,10 +762,10 @@ def measure_in_process(db, stream, warmup, profile=False):
         for index, request in enumerate(
             [*stream.requests, *floor_requests(len(stream.requests) // 3)]
         ):
-            status, payload, count_, cpu, wall = one(request, measured=True)
-            per_kind[request["kind"]].append((count_, cpu, wall))
+            status, payload, answer, after = one(request, measured=True)
+            per_kind[request["kind"]].append((*answer, *after))
             if index < len(stream.requests):
-                results.append((index, time.perf_counter() - start, wall, status, payload))
+                results.append((index, time.perf_counter() - start, answer[2], status, payload))
     finally:
         thread.query_hooks = []
 
@@ -650,6 +783,9 @@ def measure_in_process(db, stream, warmup, profile=False):
             "statements_mean": round(sum(counts) / len(counts), 1),
             "cpu_ms_p50": round(median([row[1] for row in rows]) * 1000, 2),
             "wall_ms_p50": round(median([row[2] for row in rows]) * 1000, 2),
+            "assembly_statements_mean": round(sum(row[3] for row in rows) / len(rows), 1),
+            "assembly_cpu_ms_p50": round(median([row[4] for row in rows]) * 1000, 2),
+            "assembly_wall_ms_p50": round(median([row[5] for row in rows]) * 1000, 2),
         }
         if profile:
             figures[kind]["profile"] = profile_report(profiles[kind], "dealer_pbx")
@@ -657,6 +793,7 @@ def measure_in_process(db, stream, warmup, profile=False):
         "  in-process: "
         + ", ".join(
             f"{kind} {f['statements_mean']} statements, {f['cpu_ms_p50']} ms CPU"
+            f" (+ after the answer {f['assembly_statements_mean']}, {f['assembly_cpu_ms_p50']})"
             for kind, f in figures.items()
         )
     )
@@ -717,6 +854,12 @@ def check_phase(db, stream, results, marks):
             [marks["bus_bus"], like],
         )
         bus_messages = cr.fetchone()[0]
+        cr.execute(
+            "SELECT count(*) FROM dealer_pbx_call WHERE assembly_due IS NOT NULL "
+            "AND external_id LIKE %s",
+            [like],
+        )
+        not_assembled = cr.fetchone()[0]
     wrong_state, wrong_partner, wrong_user = [], [], []
     for key in sorted(complete):
         expected = stream.expected[key]
@@ -750,6 +893,7 @@ def check_phase(db, stream, results, marks):
         "calls_stored": len(calls),
         "calls_stored_twice": sum(1 for row in calls.values() if row[0] > 1),
         "calls_missing": len(posted_calls - set(calls)),
+        "calls_not_assembled": not_assembled,
         "calls_complete": len(complete),
         "complete_wrong_state": len(wrong_state),
         "complete_wrong_partner": len(wrong_partner),
@@ -776,6 +920,7 @@ def check_phase(db, stream, results, marks):
         and check["events_reported_stored"] == len(acked_events)
         and check["calls_stored_twice"] == 0
         and check["calls_missing"] == 0
+        and not_assembled == 0
         and not wrong_state
         and not wrong_partner
         and not wrong_user
@@ -847,6 +992,8 @@ def measure(args, data):
                     concurrency=concurrency,
                     duration=args.duration,
                     rate=rate,
+                    db=args.db,
+                    stream=streams[name],
                 )
                 checks[name] = check_phase(args.db, streams[name], results, marks)
     log("in-process: each request of a stream alone, statements and CPU time")
@@ -893,6 +1040,9 @@ def report_in_process(in_process):
             f"{stats['statements_p50']} ({stats['statements_min']}–{stats['statements_max']})",
             fmt(stats["cpu_ms_p50"]),
             fmt(stats["wall_ms_p50"]),
+            f"{stats['assembly_statements_mean']:.1f}",
+            fmt(stats["assembly_cpu_ms_p50"]),
+            fmt(stats["assembly_wall_ms_p50"]),
         ]
         for kind, stats in in_process.items()
     ]
@@ -905,9 +1055,12 @@ def report_in_process(in_process):
                 "p50 (min–max)",
                 "CPU ms p50",
                 "wall ms p50",
+                "after the answer: statements",
+                "CPU ms p50",
+                "wall ms p50",
             ],
             rows,
-            "lrrrrr",
+            "lrrrrrrrr",
         )
     )
     log("")
@@ -941,15 +1094,31 @@ def report(result):
                 fmt(latency.get("p95_ms")),
                 fmt(latency.get("p99_ms")),
                 fmt(latency.get("max_ms")),
+                fmt(phase.get("popup_latency", {}).get("p50_ms")),
+                fmt(phase.get("popup_latency", {}).get("p95_ms")),
+                fmt(phase.get("assembly_drain_s"), 2),
                 f"{phase['load_average'][0]:.1f}/{phase['load_average'][1]:.1f}",
                 "—" if name not in checks else ("ok" if checks[name]["ok"] else "FAILED"),
             ]
         )
     log(
         markdown_table(
-            ["phase", "ok/sent", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "load", "check"],
+            [
+                "phase",
+                "ok/sent",
+                "req/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "max ms",
+                "popup p50 ms",
+                "popup p95 ms",
+                "assembled after s",
+                "load",
+                "check",
+            ],
             rows,
-            "lrrrrrrrl",
+            "lrrrrrrrrrrl",
         )
     )
     log("")
@@ -959,6 +1128,9 @@ def report(result):
 
     def p95(phase):
         return phase["latency"].get("p95_ms")
+
+    def popup_p95(phase):
+        return phase.get("popup_latency", {}).get("p95_ms")
 
     ratios = [
         [
@@ -993,9 +1165,25 @@ def report(result):
             f"{paced['late_sends']:,} sends > 5 ms late)",
         ],
         [
+            f"popup p95 at {paced['rate']:g}/s / target {TARGET_P95_MS} ms",
+            fmt(ratio(popup_p95(paced), TARGET_P95_MS), 2),
+            "from the POST of a call's first ringing to its popup on the bus (websockets "
+            f"woken); {paced.get('incoming_without_popup', 0)} incoming calls without",
+        ],
+        [
             f"p95, 1 sender / target {TARGET_P95_MS} ms",
             fmt(ratio(p95(single), TARGET_P95_MS), 2),
             f"without queueing ({single['per_s']}/s)",
+        ],
+        [
+            f"popup p95, 1 sender / target {TARGET_P95_MS} ms",
+            fmt(ratio(popup_p95(single), TARGET_P95_MS), 2),
+            "without queueing",
+        ],
+        [
+            f"popup p95, {full['concurrency']} senders / target {TARGET_P95_MS} ms",
+            fmt(ratio(popup_p95(full), TARGET_P95_MS), 2),
+            f"at full speed ({full['per_s']}/s)",
         ],
     ]
     log(markdown_table(["ratio", "value", "meaning"], ratios, "lrl"))

@@ -1,18 +1,18 @@
+import functools
 import json
 import logging
 from datetime import timezone
 from urllib.parse import urlencode
 
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED, TRANSACTION_STATUS_IDLE
-
 import odoo
-from odoo import SUPERUSER_ID, fields, http
+from odoo import SUPERUSER_ID, api, fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..adapters import PbxError
 from ..models.dealer_pbx import token_like
+from ..models.dealer_pbx_call import begin_read_committed
 
 _logger = logging.getLogger(__name__)
 
@@ -34,6 +34,18 @@ def _json(status, payload):
         headers=[("Content-Type", "application/json; charset=utf-8")],
         status=status,
     )
+
+
+def _assemble_after_answer(dbname):
+    """Assemble the calls left pending, once the PBX has its answer: werkzeug calls it
+    when the response is closed, after its body is sent, in the worker that answered."""
+    try:
+        with odoo.modules.registry.Registry(dbname).cursor() as cr:
+            begin_read_committed(cr)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["dealer.pbx.call"]._dealer_assemble_pending()
+    except Exception:  # the answer is sent; the cron assembles what is left
+        _logger.exception("PBX calls could not be assembled after the answer")
 
 
 class PbxWebhookController(http.Controller):
@@ -58,7 +70,7 @@ class PbxWebhookController(http.Controller):
     )
     def webhook(self, token, suffix="", **params):
         # Before anything is read: the transaction runs in READ COMMITTED.
-        self._begin_read_committed(request.env.cr)
+        begin_read_committed(request.env.cr)
         # sudo: no user is logged in (auth none); everything below is scoped to the
         # PBX the token names, and what it stores is checked against its signature.
         env = request.env(user=SUPERUSER_ID, su=True)
@@ -93,7 +105,10 @@ class PbxWebhookController(http.Controller):
             return request.make_response(
                 payload, headers=[("Content-Type", "text/plain; charset=utf-8")], status=status
             )
-        return _json(status, payload)
+        response = _json(status, payload)
+        if result and result["stored"] and not result["assembled"]:
+            response.call_on_close(functools.partial(_assemble_after_answer, env.cr.dbname))
+        return response
 
     # --- steps --------------------------------------------------------------------------
     @staticmethod
@@ -153,9 +168,15 @@ class PbxWebhookController(http.Controller):
         return 200, payload, result
 
     def _ingest(self, env, pbx, events, received):
+        """Store the events; their calls are assembled once the PBX has its answer, so
+        that it is not kept waiting for the popup, the client lookup or a callback
+        task. Under tests the request's cursor is the test's own, which the answer's
+        close cannot use at the same time: the calls are assembled in the request."""
+        assemble = bool(odoo.modules.module.current_test)
         try:
             with env.cr.savepoint():
-                return pbx._dealer_ingest(events, received)
+                result = pbx._dealer_ingest(events, received, assemble=assemble)
+                return {**result, "assembled": assemble}
         except UserError as error:
             raise _Refused(400, str(error)) from error
         except PG_CONCURRENCY_ERRORS_TO_RETRY:
@@ -165,21 +186,6 @@ class PbxWebhookController(http.Controller):
         except Exception as error:
             _logger.exception("PBX %s: events could not be stored", pbx.id)
             raise _Refused(500, "the events could not be stored") from error
-
-    @staticmethod
-    def _begin_read_committed(cr):
-        """Run the request's transaction in READ COMMITTED: a call's events posted at
-        once to several workers then wait for each other on the call's row lock and
-        see each other's committed events, instead of failing on Odoo's REPEATABLE
-        READ snapshot. Set on the connection before the transaction begins (psycopg2
-        sends it with the BEGIN; Odoo sets its own level again on the connection's
-        next cursor): when something was already read (nothing is, normally), that
-        transaction is ended first. Tests keep their own transaction."""
-        if odoo.modules.module.current_test:
-            return
-        if cr.connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
-            cr.commit()  # pylint: disable=invalid-commit
-        cr.connection.set_session(isolation_level=ISOLATION_LEVEL_READ_COMMITTED)
 
 
 class PbxRecordingController(http.Controller):

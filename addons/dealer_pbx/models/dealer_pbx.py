@@ -277,8 +277,9 @@ class DealerPbx(models.Model):
     def _dealer_received(self, received=None):
         return received or fields.Datetime.now()
 
-    def _dealer_ingest(self, events, received=None, request_id=None):
-        """Store ``events`` (PbxEvent) of this PBX, each once, then assemble their calls.
+    def _dealer_ingest(self, events, received=None, request_id=None, assemble=True):
+        """Store ``events`` (PbxEvent) of this PBX, each once, then assemble their calls
+        (with ``assemble=False`` they are left pending: ``_dealer_assemble_pending``).
 
         One statement stores the events (``INSERT … ON CONFLICT DO NOTHING``: a
         duplicate changes nothing) and creates or locks the row of each call that got
@@ -298,7 +299,8 @@ class DealerPbx(models.Model):
         stored = rows[0]["stored"] if rows else 0
         for row in rows:
             call = calls.browse(row["id"])
-            call._dealer_recompute(row)
+            if assemble:
+                call._dealer_recompute(row)
             calls |= call
         return {
             "stored": stored,

@@ -1,13 +1,21 @@
 import functools
+import logging
 import posixpath
+import time
+import traceback
 from datetime import timedelta
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED, TRANSACTION_STATUS_IDLE
+
+import odoo
 from odoo import api, fields, models
 from odoo.addons.dealer_base.tools import normalize_phone
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, plaintext2html
 
 from .dealer_pbx_event import DIRECTIONS, EVENT_COLUMNS
+
+_logger = logging.getLogger(__name__)
 
 CALL_STATES = [
     ("ringing", "Ringing"),
@@ -23,6 +31,9 @@ CALL_DISPOSITIONS = [
 ]
 CALLBACK_STATES = [("pending", "To Call Back"), ("done", "Called Back")]
 RECORDING_PATH = "/dealer_pbx/recording/"
+# How long a worker that has answered a PBX assembles the pending calls at most
+# (seconds): until none is left, normally; the cron takes what a longer backlog leaves.
+ASSEMBLE_TIME_LIMIT = 30
 # The columns of a call the assembly reads and writes (``_dealer_store``).
 ASSEMBLY_COLUMNS = (
     "id",
@@ -51,6 +62,7 @@ ASSEMBLY_COLUMNS = (
     "recording_ref",
     "callback_state",
     "traffic_id",
+    "assembly_due",
 )
 
 
@@ -98,6 +110,21 @@ def _normalized(raw, country):
     pure function of its arguments, phonenumbers' parsing costs a fraction of a
     millisecond)."""
     return normalize_phone(raw, country)
+
+
+def begin_read_committed(cr):
+    """Run ``cr``'s next transaction in READ COMMITTED: a call's events posted at once
+    to several workers then wait for each other on the call's row lock and see each
+    other's committed events, instead of failing on Odoo's REPEATABLE READ snapshot.
+    Set on the connection before the transaction begins (psycopg2 sends it with the
+    BEGIN; Odoo sets its own level again on the connection's next cursor): when
+    something was already read (nothing is, normally), that transaction is ended
+    first. Tests keep their own transaction."""
+    if odoo.modules.module.current_test:
+        return
+    if cr.connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+        cr.commit()  # pylint: disable=invalid-commit
+    cr.connection.set_session(isolation_level=ISOLATION_LEVEL_READ_COMMITTED)
 
 
 def _seconds(later, earlier):
@@ -163,6 +190,22 @@ class DealerPbxCall(models.Model):
     callback_user_id = fields.Many2one("res.users", string="Callback Responsible", readonly=True)
     callback_call_id = fields.Many2one("dealer.pbx.call", readonly=True)
     callback_date = fields.Datetime(string="Called Back At", readonly=True)
+    assembly_due = fields.Datetime(
+        string="Events Waiting Since",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="Set while the call has stored events not assembled into it yet: the "
+        "webhook answers the PBX once its events are stored and assembles the call "
+        "right after.",
+    )
+    assembly_error = fields.Text(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="Why the call's last events could not be assembled; they stay stored and "
+        "the call is assembled again by the scheduled action.",
+    )
     event_ids = fields.One2many("dealer.pbx.event", "call_id", string="Events")
     call_count = fields.Integer(string="Calls", compute="_compute_call_count", aggregator="sum")
 
@@ -189,7 +232,8 @@ class DealerPbxCall(models.Model):
         storing, conflicts and is skipped once that request is over); then each call
         with a new event is inserted or, when it exists, "updated" by ``ON CONFLICT DO
         UPDATE``, which locks its row until the end of the transaction: concurrent
-        events of one call are assembled one after the other, never twice. Returns
+        events of one call are assembled one after the other, never twice. The calls
+        are marked pending (``assembly_due``) until assembled. Returns
         the calls' rows (columns ``ASSEMBLY_COLUMNS`` and ``stored``, the number of
         new events), by call key."""
         pbx.flush_recordset(["company_id"])
@@ -208,14 +252,17 @@ class DealerPbxCall(models.Model):
                 )
                 INSERT INTO dealer_pbx_call AS call (
                     pbx_id, company_id, external_id, state, is_answered,
-                    wait_seconds, talk_seconds, create_uid, create_date, write_uid, write_date)
+                    wait_seconds, talk_seconds, assembly_due,
+                    create_uid, create_date, write_uid, write_date)
                 SELECT %(pbx)s, (SELECT company_id FROM dealer_pbx WHERE id = %(pbx)s),
-                       keys.call_key, 'ringing', FALSE, 0, 0,
+                       keys.call_key, 'ringing', FALSE, 0, 0, %(now)s,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM (SELECT DISTINCT call_key FROM stored) keys
                  ORDER BY keys.call_key
                 ON CONFLICT (pbx_id, external_id)
-                    DO UPDATE SET write_date = EXCLUDED.write_date
+                    DO UPDATE SET write_date = EXCLUDED.write_date,
+                                  assembly_due = COALESCE(call.assembly_due,
+                                                           EXCLUDED.assembly_due)
                 RETURNING %(columns)s, (SELECT count(*) FROM stored) AS stored
                 """,
                 event_columns=EVENT_COLUMNS,
@@ -253,11 +300,81 @@ class DealerPbxCall(models.Model):
             for name, value in values.items()
             if name in self._fields and (row.get(name) or False) != value
         }
+        if row.get("assembly_due"):
+            changed["assembly_due"] = False
         if changed:
             self._dealer_write_sql(changed)
         current = {**row, **values}
         self._dealer_after_change(row, current, events)
         return True
+
+    @api.model
+    def _dealer_assemble_pending(self, time_limit=ASSEMBLE_TIME_LIMIT, retry_failed=False):
+        """Assemble the calls whose stored events wait (``assembly_due``), oldest
+        first, each in a transaction of its own, for about ``time_limit`` seconds. A
+        call another transaction holds is skipped (a request storing its events, or
+        another worker assembling it): that one assembles it. A call whose assembly
+        fails keeps its events, is marked with the error and left to the scheduled
+        action (``retry_failed``). Commits: runs after the webhook's answer and from
+        the cron, never inside a request's transaction. Returns the number of calls
+        assembled."""
+        cr = self.env.cr
+        deadline = time.monotonic() + time_limit
+        columns = SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS)
+        failed = []
+        assembled = 0
+        while time.monotonic() < deadline:
+            cr.execute(
+                SQL(
+                    """
+                    SELECT %s, assembly_error IS NOT NULL AS failed_before
+                      FROM dealer_pbx_call
+                     WHERE assembly_due IS NOT NULL %s AND id != ALL(%s)
+                     ORDER BY assembly_due, id
+                     LIMIT 1
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    columns,
+                    SQL() if retry_failed else SQL("AND assembly_error IS NULL"),
+                    failed,
+                )
+            )
+            row = cr.dictfetchone()
+            if not row:
+                break
+            call = self.browse(row["id"])
+            failed_before = row.pop("failed_before")
+            try:
+                with cr.savepoint():
+                    call._dealer_recompute(row)
+                    if failed_before:
+                        cr.execute(
+                            SQL(
+                                "UPDATE dealer_pbx_call SET assembly_error = NULL WHERE id = %s",
+                                call.id,
+                            )
+                        )
+                assembled += 1
+            except Exception:  # kept on the call, not lost
+                _logger.exception("PBX call %s could not be assembled", call.id)
+                failed.append(call.id)
+                cr.execute(
+                    SQL(
+                        "UPDATE dealer_pbx_call SET assembly_error = %s WHERE id = %s",
+                        traceback.format_exc(limit=5)[-2000:],
+                        call.id,
+                    )
+                )
+            self.env.invalidate_all()
+            # One call per transaction: its row lock, which a request storing an event of
+            # the call waits for, is held for this call's assembly only.
+            cr.commit()  # pylint: disable=invalid-commit
+        return assembled
+
+    @api.model
+    def _cron_assemble_pending(self):
+        """What a stopped worker left pending, and the calls whose assembly failed."""
+        self._dealer_assemble_pending(time_limit=60, retry_failed=True)
 
     def _dealer_events(self, row):
         """All the stored events of the call (``_Event``), by time: those of its key

@@ -5,6 +5,7 @@ import itertools
 import json
 import time
 from datetime import timedelta
+from unittest.mock import patch
 
 import psycopg2
 
@@ -512,3 +513,100 @@ class TestAssembly(PbxCase):
                     "channel_id": context["default_channel_id"],
                 }
             )
+
+
+class TestAssemblyAfterAnswer(PbxCase):
+    """The webhook stores the events and answers; the calls are assembled right after
+    (``_dealer_assemble_pending``), each call once for all the events it got."""
+
+    def setUp(self):
+        super().setUp()
+        # The assembly commits each call; the test's transaction stays whole.
+        self.patch(self.env.cr, "commit", lambda: None)
+        self.env.cr.precommit.clear()
+
+    def store(self, events):
+        return self.pbx["generic"]._dealer_ingest(events, assemble=False)
+
+    def phases(self, user):
+        """The phases of the popups written to ``user``'s bus (each call's transaction
+        creates its notifications before it commits)."""
+        phases = []
+        for bus in self.env["bus.bus"].sudo().search([], order="id"):
+            message, channel = json.loads(bus.message), json.loads(bus.channel)
+            if message["type"] == "dealer_pbx/call" and channel[1:] == [
+                "res.partner",
+                user.partner_id.id,
+            ]:
+                phases.append(message["payload"]["phase"])
+        return phases
+
+    def test_stored_pending_then_assembled_once(self):
+        reference = generic_call("sync")
+        self.pbx["generic"]._dealer_ingest(reference)
+        events = generic_call("after")
+        result = self.store(events[:2])
+        call = self.call("generic", "after")
+        self.assertEqual(result["calls"], call, "the call is stored with the events")
+        self.assertTrue(call.assembly_due)
+        self.assertEqual((call.state, call.caller_number), ("ringing", False))
+        self.assertFalse(call.user_id)
+        self.assertFalse(self.bus() or self.phases(self.consultant), "no popup before")
+
+        self.assertEqual(self.env["dealer.pbx.call"]._dealer_assemble_pending(), 1)
+        self.assertFalse(call.assembly_due)
+        self.assertEqual((call.state, call.caller_number), ("ringing", CLIENT_NUMBER))
+        self.assertEqual(self.phases(self.consultant), ["ringing"])
+
+        for event in events[2:]:  # three requests before the next assembly
+            self.store([event])
+        self.assertEqual(self.env["dealer.pbx.call"]._dealer_assemble_pending(), 1, "once")
+        self.assertEqual(self.env["dealer.pbx.call"]._dealer_assemble_pending(), 0)
+        sync = self.call("generic", "sync")
+        self.assertEqual(
+            {name: call[name] for name in COMPARED}, {name: sync[name] for name in COMPARED}
+        )
+        self.assertEqual(len(call.event_ids), 5)
+        self.assertEqual(
+            self.phases(self.consultant),
+            ["ringing", "ended"],
+            "the popup shows the call as it is when assembled",
+        )
+
+    def test_duplicates_leave_nothing_pending(self):
+        events = generic_call("dup")
+        self.store(events)
+        self.env["dealer.pbx.call"]._dealer_assemble_pending()
+        result = self.store(events)
+        self.assertEqual((result["stored"], result["duplicates"]), (0, 5))
+        self.assertFalse(self.call("generic", "dup").assembly_due)
+
+    def test_a_failed_assembly_is_kept_and_retried_by_the_cron(self):
+        Call = self.env["dealer.pbx.call"]
+        self.store(generic_call("broken"))
+        self.store(generic_call("fine"))
+        broken, fine = self.call("generic", "broken"), self.call("generic", "fine")
+        values = type(Call)._dealer_values
+
+        def failing(call, events, row):
+            if row["external_id"] == "broken":
+                raise ValueError("a vendor's event this version cannot read")
+            return values(call, events, row)
+
+        with (
+            patch.object(type(Call), "_dealer_values", failing),
+            self.assertLogs("odoo.addons.dealer_pbx.models.dealer_pbx_call", "ERROR") as logs,
+        ):
+            self.assertEqual(Call._dealer_assemble_pending(), 1, "the other call goes on")
+        self.assertIn(f"PBX call {broken.id} could not be assembled", logs.output[0])
+        self.assertEqual((fine.state, bool(fine.assembly_due)), ("done", False))
+        self.assertTrue(broken.assembly_due, "still pending: nothing lost")
+        self.assertIn("cannot read", broken.sudo().assembly_error)
+        stored = self.env["dealer.pbx.event"].search_count([("call_key", "=", "broken")])
+        self.assertEqual(stored, 5)
+        self.assertEqual(Call._dealer_assemble_pending(), 0, "left to the cron")
+
+        Call._cron_assemble_pending()
+        self.assertEqual((broken.state, bool(broken.assembly_due)), ("done", False))
+        self.assertFalse(broken.sudo().assembly_error)
+        self.assertEqual(broken.user_id, self.consultant)
