@@ -176,6 +176,17 @@ def record_stream(run, users):
     return stream, expected, unique
 
 
+def pending(db, pbx_id):
+    """Calls of the PBX whose stored events are not assembled yet: the servers answer
+    once the events are stored and assemble the calls right after."""
+    ((count,),) = query(
+        db,
+        "SELECT COUNT(*) FROM dealer_pbx_call WHERE pbx_id = %s AND assembly_due IS NOT NULL",
+        pbx_id,
+    )
+    return count
+
+
 def replay(stream, urls):
     """Post the stream with SENDERS threads pulling from one queue, sender k to
     server k % len(urls): the events of one call reach both servers at once."""
@@ -248,6 +259,7 @@ def test_replayed_stream_on_two_servers_stores_each_call_once(admin, odoo_url, s
     stored = sum(payload["stored"] for _status, payload in answers.values())
     duplicates = sum(payload["duplicates"] for _status, payload in answers.values())
     assert (stored, duplicates) == (unique, len(stream) - unique)
+    assert wait_until(lambda: not pending(db, pbx_id), timeout=60), "assembled after the answers"
 
     # Each call once, with its final state whatever the order and the server.
     rows = query(
@@ -433,7 +445,9 @@ def test_ami_bridge_into_the_real_server(admin, odoo_url, db, ami, tmp_path):
             }
 
         assert wait_until(
-            lambda: {row[0] for row in calls().values()} == {"done", "missed"}, timeout=30
+            lambda: {row[0] for row in calls().values()} == {"done", "missed"}
+            and not pending(db, pbx_id),
+            timeout=30,
         ), (calls(), log_path.read_text())
         stored = calls()
         assert stored[answered] == [

@@ -297,11 +297,9 @@ class DealerPbx(models.Model):
             return {"stored": 0, "duplicates": 0, "calls": calls}
         rows = calls._dealer_store(pbx, ordered, received, request_id)
         stored = rows[0]["stored"] if rows else 0
-        for row in rows:
-            call = calls.browse(row["id"])
-            if assemble:
-                call._dealer_recompute(row)
-            calls |= call
+        if assemble:
+            calls._dealer_assemble(rows)
+        calls = calls.browse([row["id"] for row in rows])
         return {
             "stored": stored,
             "duplicates": len(ordered) - stored,

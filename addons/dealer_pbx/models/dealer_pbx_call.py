@@ -1,4 +1,5 @@
 import functools
+import json
 import logging
 import posixpath
 import time
@@ -34,6 +35,9 @@ RECORDING_PATH = "/dealer_pbx/recording/"
 # How long a worker that has answered a PBX assembles the pending calls at most
 # (seconds): until none is left, normally; the cron takes what a longer backlog leaves.
 ASSEMBLE_TIME_LIMIT = 30
+# Calls assembled in one transaction at most: a request storing an event of one of them
+# waits for that transaction; more calls per statement cost less each.
+ASSEMBLE_BATCH = 10
 # The columns of a call the assembly reads and writes (``_dealer_store``).
 ASSEMBLY_COLUMNS = (
     "id",
@@ -277,159 +281,215 @@ class DealerPbxCall(models.Model):
         )
         return sorted(self.env.cr.dictfetchall(), key=lambda row: row["external_id"])
 
-    def _dealer_recompute(self, row=None):
-        """Recompute the locked call from all its stored events, then act on what
-        changed: the client, the callback of a missed call, a callback closed, the
-        popup. ``row``: the call's columns ``ASSEMBLY_COLUMNS`` as stored (read when
-        not given)."""
-        self.ensure_one()
-        if row is None:
-            self.flush_recordset(ASSEMBLY_COLUMNS)
-            self.env.cr.execute(
-                SQL(
-                    "SELECT %s FROM dealer_pbx_call WHERE id = %s",
-                    SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS),
-                    self.id,
-                )
-            )
-            row = self.env.cr.dictfetchone()
-        events = self._dealer_events(row)
-        values = self._dealer_values(events, row)
-        changed = {
-            name: value
-            for name, value in values.items()
-            if name in self._fields and (row.get(name) or False) != value
-        }
-        if row.get("assembly_due"):
-            changed["assembly_due"] = False
-        if changed:
-            self._dealer_write_sql(changed)
-        current = {**row, **values}
-        self._dealer_after_change(row, current, events)
-        return True
+    def _dealer_assemble(self, rows):
+        """Assemble the locked calls of ``rows`` (their columns ``ASSEMBLY_COLUMNS`` as
+        stored) from all their stored events, then act on what changed: the client,
+        the callback of a missed call, the callbacks an answered call closes, the
+        popups. Set-based: one statement reads the events of all the calls, one
+        writes the calls, one claims and sends their popups, whatever their number."""
+        if not rows:
+            return
+        events = self._dealer_events_of(rows)
+        assembled = []
+        for row in rows:
+            call = self.browse(row["id"])
+            values = call._dealer_values(events[row["id"]], row)
+            assembled.append((call, row, values, events[row["id"]]))
+        self._dealer_write_assembled(assembled)
+        notices = []
+        for call, row, values, call_events in assembled:
+            current = {**row, **values}
+            call._dealer_after_change(row, current, call_events)
+            notice = call._dealer_notice(current, call_events)
+            if notice:
+                notices.append(notice)
+        self._dealer_send_notices(notices)
 
     @api.model
-    def _dealer_assemble_pending(self, time_limit=ASSEMBLE_TIME_LIMIT, retry_failed=False):
+    def _dealer_assemble_pending(
+        self, time_limit=ASSEMBLE_TIME_LIMIT, retry_failed=False, batch=ASSEMBLE_BATCH
+    ):
         """Assemble the calls whose stored events wait (``assembly_due``), oldest
-        first, each in a transaction of its own, for about ``time_limit`` seconds. A
-        call another transaction holds is skipped (a request storing its events, or
-        another worker assembling it): that one assembles it. A call whose assembly
-        fails keeps its events, is marked with the error and left to the scheduled
-        action (``retry_failed``). Commits: runs after the webhook's answer and from
-        the cron, never inside a request's transaction. Returns the number of calls
-        assembled."""
+        first, up to ``batch`` calls per transaction, until none is left (or for about
+        ``time_limit`` seconds). A call another transaction holds is skipped (a request
+        storing its events, or another worker assembling it): that one assembles it.
+        A call whose assembly fails keeps its events, is marked with the error and
+        left to the scheduled action (``retry_failed``). Commits: runs after the
+        webhook's answer and from the cron, never inside a request's transaction.
+        Returns the number of calls assembled."""
         cr = self.env.cr
         deadline = time.monotonic() + time_limit
-        columns = SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS)
         failed = []
         assembled = 0
         while time.monotonic() < deadline:
-            cr.execute(
-                SQL(
-                    """
-                    SELECT %s, assembly_error IS NOT NULL AS failed_before
-                      FROM dealer_pbx_call
-                     WHERE assembly_due IS NOT NULL %s AND id != ALL(%s)
-                     ORDER BY assembly_due, id
-                     LIMIT 1
-                       FOR UPDATE SKIP LOCKED
-                    """,
-                    columns,
-                    SQL() if retry_failed else SQL("AND assembly_error IS NULL"),
-                    failed,
-                )
-            )
-            row = cr.dictfetchone()
-            if not row:
+            rows = self._dealer_lock_pending(batch, failed, retry_failed)
+            if not rows:
                 break
-            call = self.browse(row["id"])
-            failed_before = row.pop("failed_before")
             try:
                 with cr.savepoint():
-                    call._dealer_recompute(row)
-                    if failed_before:
-                        cr.execute(
-                            SQL(
-                                "UPDATE dealer_pbx_call SET assembly_error = NULL WHERE id = %s",
-                                call.id,
-                            )
-                        )
-                assembled += 1
+                    self._dealer_assemble(rows)
             except Exception:  # kept on the call, not lost
-                _logger.exception("PBX call %s could not be assembled", call.id)
-                failed.append(call.id)
+                self.env.invalidate_all()
+                if batch > 1:
+                    batch = 1  # the failing call is found call by call
+                else:
+                    self._dealer_assembly_failed(rows[0]["id"], failed)
+                continue
+            if any(row["failed_before"] for row in rows):
                 cr.execute(
                     SQL(
-                        "UPDATE dealer_pbx_call SET assembly_error = %s WHERE id = %s",
-                        traceback.format_exc(limit=5)[-2000:],
-                        call.id,
+                        "UPDATE dealer_pbx_call SET assembly_error = NULL WHERE id = ANY(%s)",
+                        [row["id"] for row in rows if row["failed_before"]],
                     )
                 )
+            assembled += len(rows)
             self.env.invalidate_all()
-            # One call per transaction: its row lock, which a request storing an event of
-            # the call waits for, is held for this call's assembly only.
             cr.commit()  # pylint: disable=invalid-commit
+            if len(rows) < batch:
+                # None was left: the calls stored since are assembled by the requests
+                # that stored them, once answered.
+                break
         return assembled
+
+    def _dealer_lock_pending(self, limit, failed, retry_failed):
+        """The rows (``ASSEMBLY_COLUMNS`` and ``failed_before``) of up to ``limit``
+        pending calls, oldest first, locked; none another transaction holds. The
+        transaction commits asynchronously: what it writes can be assembled again
+        from the stored events, which the request that stored them has committed
+        durably (a call whose assembly a crash lost is pending again)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SET LOCAL synchronous_commit TO OFF;
+                SELECT %s, assembly_error IS NOT NULL AS failed_before
+                  FROM dealer_pbx_call
+                 WHERE assembly_due IS NOT NULL %s AND id != ALL(%s)
+                 ORDER BY assembly_due, id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS),
+                SQL() if retry_failed else SQL("AND assembly_error IS NULL"),
+                failed,
+                limit,
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    def _dealer_assembly_failed(self, call_id, failed):
+        """Keep why the call could not be assembled on it (its events stay stored)."""
+        _logger.exception("PBX call %s could not be assembled", call_id)
+        failed.append(call_id)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE dealer_pbx_call SET assembly_error = %s WHERE id = %s",
+                traceback.format_exc(limit=5)[-2000:],
+                call_id,
+            )
+        )
+        self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _cron_assemble_pending(self):
         """What a stopped worker left pending, and the calls whose assembly failed."""
         self._dealer_assemble_pending(time_limit=60, retry_failed=True)
 
-    def _dealer_events(self, row):
-        """All the stored events of the call (``_Event``), by time: those of its key
-        not attached yet are attached to it in the same statement."""
+    def _dealer_events_of(self, rows):
+        """{call id: the call's stored events (``_Event``), by time}: the events of
+        the calls' keys not attached yet are attached to them in the same statement."""
         self.env["dealer.pbx.event"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                WITH attach AS (
-                    UPDATE dealer_pbx_event SET call_id = %(call)s
-                     WHERE pbx_id = %(pbx)s AND call_key = %(key)s AND call_id IS NULL
+                WITH calls AS (
+                    SELECT * FROM unnest(%(ids)s::int[], %(pbxs)s::int[], %(keys)s::varchar[])
+                        AS calls(id, pbx_id, call_key)
+                ), attach AS (
+                    UPDATE dealer_pbx_event event SET call_id = calls.id
+                      FROM calls
+                     WHERE event.pbx_id = calls.pbx_id AND event.call_key = calls.call_key
+                       AND event.call_id IS NULL
                 )
-                SELECT %(columns)s
-                  FROM dealer_pbx_event
-                 WHERE pbx_id = %(pbx)s AND call_key = %(key)s
-                 ORDER BY time, id
+                SELECT calls.id, %(columns)s
+                  FROM calls
+                  JOIN dealer_pbx_event event
+                    ON event.pbx_id = calls.pbx_id AND event.call_key = calls.call_key
+                 ORDER BY event.time, event.id
                 """,
-                call=self.id,
-                pbx=row["pbx_id"],
-                key=row["external_id"],
-                columns=SQL(", ").join(SQL.identifier(name) for name in EVENT_FIELDS),
+                ids=[row["id"] for row in rows],
+                pbxs=[row["pbx_id"] for row in rows],
+                keys=[row["external_id"] for row in rows],
+                columns=SQL(", ").join(
+                    SQL("event.%s", SQL.identifier(name)) for name in EVENT_FIELDS
+                ),
             )
         )
         self.env["dealer.pbx.event"].invalidate_model(["call_id"])
-        return [_Event(*values) for values in self.env.cr.fetchall()]
+        events = {row["id"]: [] for row in rows}
+        for call_id, *values in self.env.cr.fetchall():
+            events[call_id].append(_Event(*values))
+        return events
 
-    def _dealer_write_sql(self, values):
-        """Write the assembled ``values`` of the call in SQL: they are the call's own
-        columns, which no stored computed field and no tracking depend on (the call is
-        written under its lock by the assembly only), so the ORM's write (checks,
-        mail.thread, field triggers) is skipped; the cache is invalidated."""
+    def _dealer_write_assembled(self, assembled):
+        """Write the assembled values of the calls ``assembled`` ((call, row, values,
+        events)) in one statement, and clear their ``assembly_due``. They are the
+        calls' own columns, which no stored computed field and no tracking depend on
+        (a call is written under its lock by the assembly only), so the ORM's write
+        (checks, mail.thread, field triggers) is skipped; the cache is invalidated."""
+        names = sorted(
+            {name for _c, _r, values, _e in assembled for name in values if name in self._fields}
+        )
+        data = []
+        for call, _row, values, _events in assembled:
+            item = {}
+            for name in names:
+                if name not in values:
+                    continue  # kept as stored (the client, once found)
+                value, field = values[name], self._fields[name]
+                if field.type == "boolean":
+                    item[name] = bool(value)
+                elif value is False or value is None:
+                    item[name] = None
+                elif field.type == "datetime":
+                    item[name] = fields.Datetime.to_string(value)
+                else:
+                    item[name] = value
+            data.append({"id": call.id, "values": item})
         assignments = [
             SQL(
-                "%s = %s",
-                SQL.identifier(name),
-                value if value is not False or self._fields[name].type == "boolean" else None,
+                "%(name)s = CASE WHEN v.values ? %(key)s THEN (v.values ->> %(key)s)::%(type)s"
+                " ELSE call.%(name)s END",
+                name=SQL.identifier(name),
+                key=name,
+                type=SQL(self._fields[name].column_type[0]),
             )
-            for name, value in values.items()
-        ]
-        assignments += [
-            SQL("write_uid = %s", self.env.uid),
-            # cr.now(), without a query of its own
-            SQL("write_date = now() AT TIME ZONE 'UTC'"),
+            for name in names
         ]
         self.env.cr.execute(
             SQL(
-                "UPDATE dealer_pbx_call SET %s WHERE id = %s",
-                SQL(", ").join(assignments),
-                self.id,
+                """
+                UPDATE dealer_pbx_call AS call
+                   SET %(assignments)s
+                  FROM jsonb_to_recordset(%(data)s::jsonb) AS v(id int, values jsonb)
+                 WHERE call.id = v.id
+                """,
+                assignments=SQL(", ").join(
+                    [
+                        *assignments,
+                        SQL("assembly_due = NULL"),
+                        SQL("write_uid = %s", self.env.uid),
+                        # cr.now(), without a query of its own
+                        SQL("write_date = now() AT TIME ZONE 'UTC'"),
+                    ]
+                ),
+                data=json.dumps(data),
             )
         )
-        fnames = [*values, "write_uid", "write_date"]
-        self.invalidate_recordset(fnames)
-        self.modified(fnames)
-        if "partner_id" in values:
+        calls = self.browse([call.id for call, *_rest in assembled])
+        fnames = [*names, "assembly_due", "write_uid", "write_date"]
+        calls.invalidate_recordset(fnames)
+        calls.modified(fnames)
+        if "partner_id" in names:
             self.env["res.partner"].invalidate_model(["pbx_call_ids", "pbx_call_count"])
 
     def _dealer_number(self, raw, company_id=None):
@@ -614,7 +674,6 @@ class DealerPbxCall(models.Model):
             and before["state"] != "done"
         ):
             self._dealer_close_callbacks()
-        self._dealer_notify(current, events)
 
     # --- missed calls and callbacks -------------------------------------------------------
     def _dealer_schedule_callback(self):

@@ -1,3 +1,4 @@
+import json
 import logging
 import os
 import threading
@@ -5,7 +6,7 @@ import threading
 import psycopg2
 
 import odoo
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.addons.bus.models.bus import ODOO_NOTIFY_FUNCTION, get_notify_payloads
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, OrderedSet
@@ -101,24 +102,23 @@ class DealerPbxCallNotice(models.Model):
 class DealerPbxCall(models.Model):
     _inherit = "dealer.pbx.call"  # pylint: disable=consider-merging-classes-inherited
 
-    def _dealer_notify(self, current, events):
-        """Tell the employees concerned: on ringing, the users of the extensions rung
-        (incoming calls); on answer and end, the users already told and the one who
-        answered. Each (call, user, phase) once, claimed in the database. What is sent
-        is what the call is now (``_dealer_popup_update``), the same for every user:
-        the web client asks for the client cards (``dealer_popup_payload``) when a
-        call's popup first shows, in the employee's own request, with their rights,
-        so that the PBX's request is not kept waiting for them. ``current``: the
-        call's assembled columns and ``events`` its events, as ``_dealer_recompute``
-        has them."""
+    def _dealer_notice(self, current, events):
+        """Whom to tell of the call, and what (``_dealer_send_notices``), or None: on
+        ringing, the users of the extensions rung (incoming calls); on answer and end,
+        the users already told and the one who answered. What is sent is what the call
+        is now (``_dealer_popup_update``), the same for every user: the web client asks
+        for the client cards (``dealer_popup_payload``) when a call's popup first
+        shows, in the employee's own request, with their rights, so that the PBX's
+        calls are not assembled waiting for them. ``current``: the call's assembled
+        columns and ``events`` its events, as ``_dealer_assemble`` has them."""
         self.ensure_one()
         if current["direction"] != "incoming":
-            return
+            return None
         if not any(e.direction or (e.kind == "ringing" and not e.leg) for e in events):
             # Incoming only by default: no event has said it yet. Events posted at once
             # come in any order, and the call may turn out outgoing when its ringing
             # comes; the popup waits for it.
-            return
+            return None
         phase = STATE_PHASE[current["state"]]
         users = []
         if phase == "ringing":
@@ -127,79 +127,96 @@ class DealerPbxCall(models.Model):
                 extension_users = self._dealer_extension_users(current["pbx_id"])
                 users = sorted({extension_users.get(n) for n in numbers} - {None, False})
             if not users:
-                return  # nobody is rung: nothing to claim
+                return None  # nobody is rung: nothing to claim
         elif phase == "answered" and current["user_id"]:
             users = [current["user_id"]]
-        claimed = self._dealer_claim_notices(users, phase, current["user_id"])
-        if not claimed:
-            return
-        partners = self.env["res.partner"]
-        if self.env.su:
-            # The bus creates its notification with this environment's company, which
-            # a superuser's environment reads from the database: the call's is given
-            # (the assembly runs as superuser; nothing of it depends on the company).
-            partners = partners.with_context(
-                allowed_company_ids=[current.get("company_id") or self.company_id.id]
-            )
-        _keep_bus_wakeup(partners.env)
-        payload = self._dealer_popup_update(phase, current, claimed[0][2])
-        for _user_id, partner_id, _name in claimed:
-            partners.browse(partner_id)._bus_send(BUS_CALL, payload)
+        return {
+            "call_id": self.id,
+            "phase": phase,
+            "users": users,
+            "with_prior": phase != "ringing",
+            "call_user": current["user_id"] or None,
+            "payload": self._dealer_popup_update(phase, current),
+        }
 
-    def _dealer_claim_notices(self, user_ids, phase, call_user_id=False):
-        """Claim the popup ``phase`` of the call for the users ``user_ids`` and, on
-        answer and end, for every user already told of the call; active internal
-        users only. Returns (user id, partner id, name of ``call_user_id``) of each
-        user for whom the claim is new, in one statement."""
+    @api.model
+    def _dealer_send_notices(self, notices):
+        """Claim each notice's popup (call, user, phase) for its users — on answer and
+        end, also for every user already told of the call; active internal users only
+        — and write a bus notification for each claim that is new, in one statement
+        for all the calls; the websockets are woken up once committed. The name of
+        the call's employee is filled in from the database."""
+        if not notices:
+            return
         self.env["dealer.pbx.call.notice"].flush_model()
         self.env["res.users"].flush_model(["partner_id", "active", "share"])
         self.env["res.partner"].flush_model(["name"])
+        now = SQL("now() AT TIME ZONE 'UTC'")
         self.env.cr.execute(
             SQL(
                 """
-                WITH prior AS (
-                    SELECT DISTINCT user_id FROM dealer_pbx_call_notice WHERE call_id = %(call)s
+                WITH input AS (
+                    SELECT * FROM jsonb_to_recordset(%(input)s::jsonb)
+                        AS i(call_id int, phase varchar, users int[], with_prior bool,
+                             call_user int, payload jsonb)
                 ), targets AS (
-                    SELECT unnest(%(users)s::int[]) AS user_id
+                    SELECT i.call_id, unnest(i.users) AS user_id FROM input i
                      UNION
-                    SELECT user_id FROM prior WHERE %(with_prior)s
+                    SELECT notice.call_id, notice.user_id
+                      FROM dealer_pbx_call_notice notice
+                      JOIN input i ON i.call_id = notice.call_id
+                     WHERE i.with_prior
                 ), claimed AS (
                     INSERT INTO dealer_pbx_call_notice (call_id, user_id, phase,
                         create_uid, create_date, write_uid, write_date)
-                    SELECT %(call)s, targets.user_id, %(phase)s,
-                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                      FROM targets JOIN res_users u ON u.id = targets.user_id
+                    SELECT t.call_id, t.user_id, i.phase, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM targets t
+                      JOIN input i ON i.call_id = t.call_id
+                      JOIN res_users u ON u.id = t.user_id
                      WHERE u.active AND NOT u.share
-                     ORDER BY targets.user_id
+                     ORDER BY t.call_id, t.user_id
                     ON CONFLICT (call_id, user_id, phase) DO NOTHING
-                    RETURNING user_id
+                    RETURNING call_id, user_id
                 )
-                SELECT claimed.user_id, u.partner_id,
-                       (SELECT p.name FROM res_users cu
-                          JOIN res_partner p ON p.id = cu.partner_id
-                         WHERE cu.id = %(call_user)s)
-                  FROM claimed JOIN res_users u ON u.id = claimed.user_id
-                 ORDER BY claimed.user_id
+                INSERT INTO bus_bus (channel, message, create_uid, create_date,
+                    write_uid, write_date)
+                SELECT '[' || %(db)s || ',"res.partner",' || u.partner_id || ']',
+                       jsonb_build_object(
+                           'type', %(type)s,
+                           'payload', CASE WHEN i.call_user IS NULL THEN i.payload
+                               ELSE jsonb_set(i.payload, '{user,name}', COALESCE(
+                                   (SELECT to_jsonb(p.name) FROM res_users cu
+                                      JOIN res_partner p ON p.id = cu.partner_id
+                                     WHERE cu.id = i.call_user), 'false'::jsonb))
+                           END)::text,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM claimed c
+                  JOIN input i ON i.call_id = c.call_id
+                  JOIN res_users u ON u.id = c.user_id
+                 ORDER BY c.call_id, c.user_id
+                RETURNING channel
                 """,
-                call=self.id,
-                users=list(user_ids),
-                with_prior=phase != "ringing",
-                phase=phase,
+                input=json.dumps(notices),
                 uid=self.env.uid,
-                call_user=call_user_id or None,
+                now=now,
+                db=json.dumps(self.env.cr.dbname),
+                type=BUS_CALL,
             )
         )
-        return self.env.cr.fetchall()
+        channels = [tuple(json.loads(channel)) for (channel,) in self.env.cr.fetchall()]
+        if channels:
+            _keep_bus_wakeup(self.env)
+            self.env.cr.postcommit.data["bus.bus.channels"].update(channels)
 
-    def _dealer_popup_update(self, phase, current, user_name=None):
+    def _dealer_popup_update(self, phase, current):
         """What the bus carries for every phase of a call: what changes (state,
         times, the employee, the traffic record, the recording), keyed by
         ``call_id``; the web client merges it into the popup it shows, and asks for
-        the whole one (``dealer_popup_payload``) when it has none. ``user_name``: the
-        name of the call's employee (read with the claim)."""
+        the whole one (``dealer_popup_payload``) when it has none. The employee's name
+        is filled in when the notification is written (``_dealer_send_notices``)."""
         user = False
         if current["user_id"]:
-            user = {"id": current["user_id"], "name": user_name or False}
+            user = {"id": current["user_id"], "name": False}
         return {
             "call_id": self.id,
             "phase": phase,

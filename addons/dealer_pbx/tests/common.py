@@ -79,12 +79,19 @@ class PbxCase(TransactionCase):
             [("pbx_id", "=", self.pbx[provider].id), ("external_id", "=", key)]
         )
 
+    def setUp(self):
+        super().setUp()
+        self.env.cr.execute("SELECT COALESCE(max(id), 0) FROM bus_bus")
+        self.bus_mark = self.env.cr.fetchone()[0]
+
     def bus(self, user=None):
-        """Popup payloads sent in this transaction (to ``user`` when given)."""
+        """Popup payloads written to the bus in this test (to ``user`` when given)."""
         payloads = []
-        for value in self.env.cr.precommit.data.get("bus.bus.values", []):
-            message = json.loads(value["message"])
-            channel = json.loads(value["channel"])
+        self.env.cr.execute(
+            "SELECT channel, message FROM bus_bus WHERE id > %s ORDER BY id", [self.bus_mark]
+        )
+        for channel_text, message_text in self.env.cr.fetchall():
+            message, channel = json.loads(message_text), json.loads(channel_text)
             if message["type"] != "dealer_pbx/call":
                 continue
             if user is not None and channel[1:] != ["res.partner", user.partner_id.id]:
