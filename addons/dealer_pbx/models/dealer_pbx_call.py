@@ -38,6 +38,8 @@ ASSEMBLE_TIME_LIMIT = 30
 # Calls assembled in one transaction at most: a request storing an event of one of them
 # waits for that transaction; more calls per statement cost less each.
 ASSEMBLE_BATCH = 10
+# The advisory lock of the worker assembling calls (one at a time per database).
+ASSEMBLER_LOCK = 0x5042_5843  # "PBXC"
 # The columns of a call the assembly reads and writes (``_dealer_store``).
 ASSEMBLY_COLUMNS = (
     "id",
@@ -311,15 +313,37 @@ class DealerPbxCall(models.Model):
     ):
         """Assemble the calls whose stored events wait (``assembly_due``), oldest
         first, up to ``batch`` calls per transaction, until none is left (or for about
-        ``time_limit`` seconds). A call another transaction holds is skipped (a request
-        storing its events, or another worker assembling it): that one assembles it.
-        A call whose assembly fails keeps its events, is marked with the error and
-        left to the scheduled action (``retry_failed``). Commits: runs after the
-        webhook's answer and from the cron, never inside a request's transaction.
-        Returns the number of calls assembled."""
+        ``time_limit`` seconds). One worker of the database assembles at a time (an
+        advisory lock): when another does, this one returns at once, the other takes
+        its calls too; so the calls that arrive while a batch is assembled are
+        assembled together in the next one, and the busier the PBX, the fewer
+        statements per call. A call a request is storing events of is skipped: that
+        request assembles it once answered. A call whose assembly fails keeps its
+        events, is marked with the error and left to the scheduled action
+        (``retry_failed``). Commits: runs after the webhook's answer and from the cron,
+        never inside a request's transaction. Returns the number of calls assembled."""
         cr = self.env.cr
         deadline = time.monotonic() + time_limit
         failed = []
+        assembled = 0
+        while time.monotonic() < deadline:
+            cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", ASSEMBLER_LOCK))
+            if not cr.fetchone()[0]:
+                break
+            try:
+                assembled += self._dealer_assemble_batches(deadline, failed, retry_failed, batch)
+            finally:
+                cr.execute(SQL("SELECT pg_advisory_unlock(%s)", ASSEMBLER_LOCK))
+            # A call committed while the lock was held, by a request whose own
+            # attempt found it held, is this worker's to assemble.
+            found = self._dealer_lock_pending(1, failed, retry_failed)
+            cr.commit()  # pylint: disable=invalid-commit
+            if not found:
+                break
+        return assembled
+
+    def _dealer_assemble_batches(self, deadline, failed, retry_failed, batch):
+        cr = self.env.cr
         assembled = 0
         while time.monotonic() < deadline:
             rows = self._dealer_lock_pending(batch, failed, retry_failed)
@@ -345,10 +369,6 @@ class DealerPbxCall(models.Model):
             assembled += len(rows)
             self.env.invalidate_all()
             cr.commit()  # pylint: disable=invalid-commit
-            if len(rows) < batch:
-                # None was left: the calls stored since are assembled by the requests
-                # that stored them, once answered.
-                break
         return assembled
 
     def _dealer_lock_pending(self, limit, failed, retry_failed):
@@ -472,6 +492,9 @@ class DealerPbxCall(models.Model):
                    SET %(assignments)s
                   FROM jsonb_to_recordset(%(data)s::jsonb) AS v(id int, values jsonb)
                  WHERE call.id = v.id
+                   -- the calls' ids for the planner, which knows nothing of the
+                   -- function's rows: their index, not a scan of all the calls
+                   AND call.id = ANY(%(ids)s)
                 """,
                 assignments=SQL(", ").join(
                     [
@@ -483,6 +506,7 @@ class DealerPbxCall(models.Model):
                     ]
                 ),
                 data=json.dumps(data),
+                ids=[item["id"] for item in data],
             )
         )
         calls = self.browse([call.id for call, *_rest in assembled])

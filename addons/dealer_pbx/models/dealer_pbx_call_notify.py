@@ -164,8 +164,8 @@ class DealerPbxCall(models.Model):
                      UNION
                     SELECT notice.call_id, notice.user_id
                       FROM dealer_pbx_call_notice notice
-                      JOIN input i ON i.call_id = notice.call_id
-                     WHERE i.with_prior
+                     -- the ids, not a join on the function's rows: the index is used
+                     WHERE notice.call_id = ANY(%(prior)s)
                 ), claimed AS (
                     INSERT INTO dealer_pbx_call_notice (call_id, user_id, phase,
                         create_uid, create_date, write_uid, write_date)
@@ -197,6 +197,7 @@ class DealerPbxCall(models.Model):
                 RETURNING channel
                 """,
                 input=json.dumps(notices),
+                prior=[notice["call_id"] for notice in notices if notice["with_prior"]],
                 uid=self.env.uid,
                 now=now,
                 db=json.dumps(self.env.cr.dbname),
