@@ -287,25 +287,34 @@ class DealerPbxCall(models.Model):
         """Assemble the locked calls of ``rows`` (their columns ``ASSEMBLY_COLUMNS`` as
         stored) from all their stored events, then act on what changed: the client,
         the callback of a missed call, the callbacks an answered call closes, the
-        popups. Set-based: one statement reads the events of all the calls, one
-        writes the calls, one claims and sends their popups, whatever their number."""
+        popups. Set-based: one statement reads the events of all the calls; one
+        round trip writes the calls and claims and writes their popups, whatever
+        their number."""
         if not rows:
             return
         events = self._dealer_events_of(rows)
-        assembled = []
+        assembled, notices = [], []
         for row in rows:
             call = self.browse(row["id"])
-            values = call._dealer_values(events[row["id"]], row)
-            assembled.append((call, row, values, events[row["id"]]))
-        self._dealer_write_assembled(assembled)
-        notices = []
-        for call, row, values, call_events in assembled:
+            call_events = events[row["id"]]
+            values = call._dealer_values(call_events, row)
             current = {**row, **values}
-            call._dealer_after_change(row, current, call_events)
+            if current["state"] == "missed" and not current["callback_state"]:
+                values.update(call._dealer_callback_values(current))
+                current.update(values)
+            assembled.append((call, row, current, values))
             notice = call._dealer_notice(current, call_events)
             if notice:
                 notices.append(notice)
-        self._dealer_send_notices(notices)
+        queries = [self._dealer_write_sql(assembled)]
+        if notices:
+            queries.append(self._dealer_notices_sql(notices))
+        self.env.cr.execute(SQL(";\n").join(queries))
+        if notices:
+            self._dealer_notices_sent(self.env.cr.fetchall())
+        self._dealer_written(assembled)
+        for call, row, current, _values in assembled:
+            call._dealer_after_change(row, current)
 
     @api.model
     def _dealer_assemble_pending(
@@ -327,74 +336,80 @@ class DealerPbxCall(models.Model):
         failed = []
         assembled = 0
         while time.monotonic() < deadline:
-            cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", ASSEMBLER_LOCK))
-            if not cr.fetchone()[0]:
-                break
-            try:
-                assembled += self._dealer_assemble_batches(deadline, failed, retry_failed, batch)
-            finally:
-                cr.execute(SQL("SELECT pg_advisory_unlock(%s)", ASSEMBLER_LOCK))
-            # A call committed while the lock was held, by a request whose own
+            locked, rows = self._dealer_lock_pending(batch, failed, retry_failed, exclusive=True)
+            if rows:
+                try:
+                    self._dealer_assemble(rows)
+                except Exception:  # kept on the call, not lost
+                    cr.clear()
+                    cr.execute(SQL("ROLLBACK TO SAVEPOINT dealer_pbx_assembly"))
+                    if batch > 1:
+                        batch = 1  # the failing call is found call by call
+                    else:
+                        self._dealer_assembly_failed(rows[0]["id"], failed)
+                    continue
+                failed_before = [row["id"] for row in rows if row["failed_before"]]
+                if failed_before:
+                    cr.execute(
+                        SQL(
+                            "UPDATE dealer_pbx_call SET assembly_error = NULL WHERE id = ANY(%s)",
+                            failed_before,
+                        )
+                    )
+                assembled += len(rows)
+            self.env.invalidate_all()
+            cr.commit()  # pylint: disable=invalid-commit
+            if len(rows) == batch:
+                continue
+            if not locked:
+                break  # another worker assembles; it looks again once it is done
+            # A call committed while this worker held the lock, by a request whose own
             # attempt found it held, is this worker's to assemble.
-            found = self._dealer_lock_pending(1, failed, retry_failed)
+            _locked, found = self._dealer_lock_pending(1, failed, retry_failed)
             cr.commit()  # pylint: disable=invalid-commit
             if not found:
                 break
         return assembled
 
-    def _dealer_assemble_batches(self, deadline, failed, retry_failed, batch):
-        cr = self.env.cr
-        assembled = 0
-        while time.monotonic() < deadline:
-            rows = self._dealer_lock_pending(batch, failed, retry_failed)
-            if not rows:
-                break
-            try:
-                with cr.savepoint():
-                    self._dealer_assemble(rows)
-            except Exception:  # kept on the call, not lost
-                self.env.invalidate_all()
-                if batch > 1:
-                    batch = 1  # the failing call is found call by call
-                else:
-                    self._dealer_assembly_failed(rows[0]["id"], failed)
-                continue
-            if any(row["failed_before"] for row in rows):
-                cr.execute(
-                    SQL(
-                        "UPDATE dealer_pbx_call SET assembly_error = NULL WHERE id = ANY(%s)",
-                        [row["id"] for row in rows if row["failed_before"]],
-                    )
-                )
-            assembled += len(rows)
-            self.env.invalidate_all()
-            cr.commit()  # pylint: disable=invalid-commit
-        return assembled
-
-    def _dealer_lock_pending(self, limit, failed, retry_failed):
-        """The rows (``ASSEMBLY_COLUMNS`` and ``failed_before``) of up to ``limit``
-        pending calls, oldest first, locked; none another transaction holds. The
-        transaction commits asynchronously: what it writes can be assembled again
-        from the stored events, which the request that stored them has committed
-        durably (a call whose assembly a crash lost is pending again)."""
+    def _dealer_lock_pending(self, limit, failed, retry_failed, exclusive=False):
+        """(locked, rows): the rows (``ASSEMBLY_COLUMNS`` and ``failed_before``) of up
+        to ``limit`` pending calls, oldest first, locked; none another transaction
+        holds. With ``exclusive``, only if this transaction gets the assembler's lock
+        (``locked``), under a savepoint (``dealer_pbx_assembly``). The transaction
+        commits asynchronously: what it writes can be assembled again from the stored
+        events, which the request that stored them has committed durably (a call
+        whose assembly a crash lost is pending again). One round trip."""
         self.env.cr.execute(
             SQL(
                 """
                 SET LOCAL synchronous_commit TO OFF;
-                SELECT %s, assembly_error IS NOT NULL AS failed_before
-                  FROM dealer_pbx_call
-                 WHERE assembly_due IS NOT NULL %s AND id != ALL(%s)
-                 ORDER BY assembly_due, id
-                 LIMIT %s
-                   FOR UPDATE SKIP LOCKED
+                %(savepoint)s
+                WITH lock AS MATERIALIZED (
+                    SELECT %(lock)s AS locked
+                ), picked AS (
+                    SELECT %(columns)s, assembly_error IS NOT NULL AS failed_before
+                      FROM dealer_pbx_call
+                     WHERE (SELECT locked FROM lock)
+                       AND assembly_due IS NOT NULL %(errors)s AND id != ALL(%(failed)s)
+                     ORDER BY assembly_due, id
+                     LIMIT %(limit)s
+                       FOR UPDATE SKIP LOCKED
+                )
+                SELECT lock.locked, picked.* FROM lock LEFT JOIN picked ON TRUE
                 """,
-                SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS),
-                SQL() if retry_failed else SQL("AND assembly_error IS NULL"),
-                failed,
-                limit,
+                lock=SQL("pg_try_advisory_xact_lock(%s)", ASSEMBLER_LOCK) if exclusive else True,
+                columns=SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS),
+                errors=SQL() if retry_failed else SQL("AND assembly_error IS NULL"),
+                failed=failed,
+                limit=limit,
+                # Set first: rolling back to it (a call failing) releases the calls
+                # and the lock, taken again call by call.
+                savepoint=SQL("SAVEPOINT dealer_pbx_assembly;") if exclusive else SQL(),
             )
         )
-        return self.env.cr.dictfetchall()
+        rows = self.env.cr.dictfetchall()
+        locked = rows[0].pop("locked")
+        return locked, [row for row in rows if row["id"] is not None]
 
     def _dealer_assembly_failed(self, call_id, failed):
         """Keep why the call could not be assembled on it (its events stay stored)."""
@@ -450,17 +465,15 @@ class DealerPbxCall(models.Model):
             events[call_id].append(_Event(*values))
         return events
 
-    def _dealer_write_assembled(self, assembled):
-        """Write the assembled values of the calls ``assembled`` ((call, row, values,
-        events)) in one statement, and clear their ``assembly_due``. They are the
-        calls' own columns, which no stored computed field and no tracking depend on
-        (a call is written under its lock by the assembly only), so the ORM's write
-        (checks, mail.thread, field triggers) is skipped; the cache is invalidated."""
-        names = sorted(
-            {name for _c, _r, values, _e in assembled for name in values if name in self._fields}
-        )
+    def _dealer_write_sql(self, assembled):
+        """The statement writing the assembled values of the calls ``assembled``
+        ((call, row, current, values)) and clearing their ``assembly_due``. They are
+        the calls' own columns, which no stored computed field and no tracking depend
+        on (a call is written under its lock by the assembly only), so the ORM's write
+        (checks, mail.thread, field triggers) is skipped (``_dealer_written``)."""
+        names = self._dealer_written_names(assembled)
         data = []
-        for call, _row, values, _events in assembled:
+        for call, _row, _current, values in assembled:
             item = {}
             for name in names:
                 if name not in values:
@@ -485,9 +498,8 @@ class DealerPbxCall(models.Model):
             )
             for name in names
         ]
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
                 UPDATE dealer_pbx_call AS call
                    SET %(assignments)s
                   FROM jsonb_to_recordset(%(data)s::jsonb) AS v(id int, values jsonb)
@@ -496,20 +508,28 @@ class DealerPbxCall(models.Model):
                    -- function's rows: their index, not a scan of all the calls
                    AND call.id = ANY(%(ids)s)
                 """,
-                assignments=SQL(", ").join(
-                    [
-                        *assignments,
-                        SQL("assembly_due = NULL"),
-                        SQL("write_uid = %s", self.env.uid),
-                        # cr.now(), without a query of its own
-                        SQL("write_date = now() AT TIME ZONE 'UTC'"),
-                    ]
-                ),
-                data=json.dumps(data),
-                ids=[item["id"] for item in data],
-            )
+            assignments=SQL(", ").join(
+                [
+                    *assignments,
+                    SQL("assembly_due = NULL"),
+                    SQL("write_uid = %s", self.env.uid),
+                    # cr.now(), without a query of its own
+                    SQL("write_date = now() AT TIME ZONE 'UTC'"),
+                ]
+            ),
+            data=json.dumps(data),
+            ids=[item["id"] for item in data],
         )
+
+    def _dealer_written_names(self, assembled):
+        return sorted(
+            {name for _c, _r, _cur, values in assembled for name in values if name in self._fields}
+        )
+
+    def _dealer_written(self, assembled):
+        """The ORM's cache after ``_dealer_write_sql``."""
         calls = self.browse([call.id for call, *_rest in assembled])
+        names = self._dealer_written_names(assembled)
         fnames = [*names, "assembly_due", "write_uid", "write_date"]
         calls.invalidate_recordset(fnames)
         calls.modified(fnames)
@@ -686,11 +706,12 @@ class DealerPbxCall(models.Model):
                 url = f"{pbx.recording_base_url.rstrip('/')}/{posixpath.basename(ref)}"
         return {"recording_url": url, "recording_ref": ref}
 
-    def _dealer_after_change(self, before, current, events):
+    def _dealer_after_change(self, before, current):
         """Act on the call's change from ``before`` to ``current`` (columns
-        ``ASSEMBLY_COLUMNS``); ``events``: all the call's events (``_Event``)."""
-        if current["state"] == "missed" and not current["callback_state"]:
-            self._dealer_schedule_callback()
+        ``ASSEMBLY_COLUMNS``, written): the callback task of a missed call, the
+        callbacks an answered outgoing call closes."""
+        if current["callback_state"] == "pending" and not before["callback_state"]:
+            self._dealer_schedule_callback(current)
         if (
             current["direction"] == "outgoing"
             and current["is_answered"]
@@ -700,23 +721,34 @@ class DealerPbxCall(models.Model):
             self._dealer_close_callbacks()
 
     # --- missed calls and callbacks -------------------------------------------------------
-    def _dealer_schedule_callback(self):
-        """A missed call: a callback task (a «call» activity) for the line's
-        responsible, else the last employee rung, with the waiting time."""
+    def _dealer_callback_values(self, current):
+        """A missed call is to be called back by the line's responsible, else the last
+        employee rung."""
+        line = self.env["dealer.pbx.line"].browse(current["line_id"] or ())
+        return {
+            "callback_state": "pending",
+            "callback_user_id": line.user_id.id or current["user_id"] or False,
+        }
+
+    def _dealer_schedule_callback(self, current):
+        """The callback task (a «call» activity) of a missed call for its responsible,
+        with the waiting time."""
         self.ensure_one()
-        responsible = self.line_id.user_id or self.user_id
-        self.write({"callback_state": "pending", "callback_user_id": responsible.id})
+        responsible = self.env["res.users"].browse(current["callback_user_id"] or ())
         if not responsible:
             return
         call = self.with_context(lang=responsible.lang or self.env.lang)
-        local = fields.Datetime.context_timestamp(call.with_user(responsible), self.date_start)
-        wait = divmod(self.wait_seconds or 0, 60)
-        summary = call.env._("Call back %s", self.caller_number or "?")
+        local = fields.Datetime.context_timestamp(
+            call.with_user(responsible), current["date_start"]
+        )
+        wait = divmod(current["wait_seconds"] or 0, 60)
+        line = self.env["dealer.pbx.line"].browse(current["line_id"] or ())
+        summary = call.env._("Call back %s", current["caller_number"] or "?")
         note = call.env._(
             "Missed call from %(number)s to %(line)s at %(time)s: "
             "waited %(minutes)d:%(seconds)02d.",
-            number=self.caller_number or "?",
-            line=self.line_id.display_name or self.called_number or "?",
+            number=current["caller_number"] or "?",
+            line=line.display_name or current["called_number"] or "?",
             time=local.strftime("%d.%m.%Y %H:%M"),
             minutes=wait[0],
             seconds=wait[1],

@@ -103,7 +103,7 @@ class DealerPbxCall(models.Model):
     _inherit = "dealer.pbx.call"  # pylint: disable=consider-merging-classes-inherited
 
     def _dealer_notice(self, current, events):
-        """Whom to tell of the call, and what (``_dealer_send_notices``), or None: on
+        """Whom to tell of the call, and what (``_dealer_notices_sql``), or None: on
         ringing, the users of the extensions rung (incoming calls); on answer and end,
         the users already told and the one who answered. What is sent is what the call
         is now (``_dealer_popup_update``), the same for every user: the web client asks
@@ -140,21 +140,19 @@ class DealerPbxCall(models.Model):
         }
 
     @api.model
-    def _dealer_send_notices(self, notices):
-        """Claim each notice's popup (call, user, phase) for its users — on answer and
-        end, also for every user already told of the call; active internal users only
-        — and write a bus notification for each claim that is new, in one statement
-        for all the calls; the websockets are woken up once committed. The name of
-        the call's employee is filled in from the database."""
-        if not notices:
-            return
+    def _dealer_notices_sql(self, notices):
+        """The statement claiming each notice's popup (call, user, phase) for its
+        users — on answer and end, also for every user already told of the call;
+        active internal users only — and writing a bus notification for each claim
+        that is new, for all the calls; it returns their channels
+        (``_dealer_notices_sent``). The name of the call's employee is filled in from
+        the database."""
         self.env["dealer.pbx.call.notice"].flush_model()
         self.env["res.users"].flush_model(["partner_id", "active", "share"])
         self.env["res.partner"].flush_model(["name"])
         now = SQL("now() AT TIME ZONE 'UTC'")
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
                 WITH input AS (
                     SELECT * FROM jsonb_to_recordset(%(input)s::jsonb)
                         AS i(call_id int, phase varchar, users int[], with_prior bool,
@@ -196,15 +194,19 @@ class DealerPbxCall(models.Model):
                  ORDER BY c.call_id, c.user_id
                 RETURNING channel
                 """,
-                input=json.dumps(notices),
-                prior=[notice["call_id"] for notice in notices if notice["with_prior"]],
-                uid=self.env.uid,
-                now=now,
-                db=json.dumps(self.env.cr.dbname),
-                type=BUS_CALL,
-            )
+            input=json.dumps(notices),
+            prior=[notice["call_id"] for notice in notices if notice["with_prior"]],
+            uid=self.env.uid,
+            now=now,
+            db=json.dumps(self.env.cr.dbname),
+            type=BUS_CALL,
         )
-        channels = [tuple(json.loads(channel)) for (channel,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _dealer_notices_sent(self, rows):
+        """Wake the websockets up for the notifications written (``rows``: their
+        channels), once committed."""
+        channels = [tuple(json.loads(channel)) for (channel,) in rows]
         if channels:
             _keep_bus_wakeup(self.env)
             self.env.cr.postcommit.data["bus.bus.channels"].update(channels)
@@ -214,7 +216,7 @@ class DealerPbxCall(models.Model):
         times, the employee, the traffic record, the recording), keyed by
         ``call_id``; the web client merges it into the popup it shows, and asks for
         the whole one (``dealer_popup_payload``) when it has none. The employee's name
-        is filled in when the notification is written (``_dealer_send_notices``)."""
+        is filled in when the notification is written (``_dealer_notices_sql``)."""
         user = False
         if current["user_id"]:
             user = {"id": current["user_id"], "name": False}
