@@ -92,6 +92,14 @@ EVENT_FIELDS = (
 )
 
 
+# The statements' constant column lists, built once (SQL objects are immutable).
+_COLUMNS_SQL = SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS)
+_CALL_COLUMNS_SQL = SQL(", ").join(
+    SQL("call.%s", SQL.identifier(name)) for name in ASSEMBLY_COLUMNS
+)
+_EVENT_COLUMNS_SQL = SQL(", ").join(SQL("event.%s", SQL.identifier(name)) for name in EVENT_FIELDS)
+
+
 class _Event:
     """A stored event of a call as the assembly reads it (columns of
     ``dealer_pbx_event``): plain values, no ORM record."""
@@ -276,9 +284,7 @@ class DealerPbxCall(models.Model):
                 pbx=pbx.id,
                 uid=self.env.uid,
                 now=received,
-                columns=SQL(", ").join(
-                    SQL("call.%s", SQL.identifier(name)) for name in ASSEMBLY_COLUMNS
-                ),
+                columns=_CALL_COLUMNS_SQL,
             )
         )
         return sorted(self.env.cr.dictfetchall(), key=lambda row: row["external_id"])
@@ -398,7 +404,7 @@ class DealerPbxCall(models.Model):
                 SELECT lock.locked, picked.* FROM lock LEFT JOIN picked ON TRUE
                 """,
                 lock=SQL("pg_try_advisory_xact_lock(%s)", ASSEMBLER_LOCK) if exclusive else True,
-                columns=SQL(", ").join(SQL.identifier(name) for name in ASSEMBLY_COLUMNS),
+                columns=_COLUMNS_SQL,
                 errors=SQL() if retry_failed else SQL("AND assembly_error IS NULL"),
                 failed=failed,
                 limit=limit,
@@ -454,9 +460,7 @@ class DealerPbxCall(models.Model):
                 ids=[row["id"] for row in rows],
                 pbxs=[row["pbx_id"] for row in rows],
                 keys=[row["external_id"] for row in rows],
-                columns=SQL(", ").join(
-                    SQL("event.%s", SQL.identifier(name)) for name in EVENT_FIELDS
-                ),
+                columns=_EVENT_COLUMNS_SQL,
             )
         )
         self.env["dealer.pbx.event"].invalidate_model(["call_id"])
