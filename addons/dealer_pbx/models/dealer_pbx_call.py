@@ -289,13 +289,14 @@ class DealerPbxCall(models.Model):
         )
         return sorted(self.env.cr.dictfetchall(), key=lambda row: row["external_id"])
 
-    def _dealer_assemble(self, rows):
+    def _dealer_assemble(self, rows, follow_up=True):
         """Assemble the locked calls of ``rows`` (their columns ``ASSEMBLY_COLUMNS`` as
         stored) from all their stored events, then act on what changed: the client,
         the callback of a missed call, the callbacks an answered call closes, the
         popups. Set-based: one statement reads the events of all the calls; one
         round trip writes the calls and claims and writes their popups, whatever
-        their number."""
+        their number. Without ``follow_up``, what is left to do once they are
+        written (the callback tasks: ``_dealer_follow_up``) is returned."""
         if not rows:
             return
         events = self._dealer_events_of(rows)
@@ -319,8 +320,18 @@ class DealerPbxCall(models.Model):
         if notices:
             self._dealer_notices_sent(self.env.cr.fetchall())
         self._dealer_written(assembled)
-        for call, row, current, _values in assembled:
-            call._dealer_after_change(row, current)
+        changes = [
+            (call, row, current)
+            for call, row, current, _values in assembled
+            if call._dealer_needs_follow_up(row, current)
+        ]
+        if follow_up:
+            self._dealer_follow_up(changes)
+        return changes
+
+    def _dealer_follow_up(self, changes):
+        for call, before, current in changes:
+            call._dealer_after_change(before, current)
 
     @api.model
     def _dealer_assemble_pending(
@@ -343,9 +354,10 @@ class DealerPbxCall(models.Model):
         assembled = 0
         while time.monotonic() < deadline:
             locked, rows = self._dealer_lock_pending(batch, failed, retry_failed, exclusive=True)
+            changes = []
             if rows:
                 try:
-                    self._dealer_assemble(rows)
+                    changes = self._dealer_assemble(rows, follow_up=False)
                 except Exception:  # kept on the call, not lost
                     cr.clear()
                     cr.execute(SQL("ROLLBACK TO SAVEPOINT dealer_pbx_assembly"))
@@ -364,7 +376,10 @@ class DealerPbxCall(models.Model):
                     )
                 assembled += len(rows)
             self.env.invalidate_all()
+            # The popups leave with this commit, not after the callback tasks.
             cr.commit()  # pylint: disable=invalid-commit
+            if changes:
+                self._dealer_follow_up_apart(changes)
             if len(rows) == batch:
                 continue
             if not locked:
@@ -376,6 +391,21 @@ class DealerPbxCall(models.Model):
             if not found:
                 break
         return assembled
+
+    def _dealer_follow_up_apart(self, changes):
+        """The callback tasks of calls assembled and committed, in a transaction of
+        their own: a failure is logged, the calls stay assembled (a missed call shows
+        in the missed calls, to be called back, without its activity)."""
+        try:
+            with self.env.cr.savepoint():
+                self._dealer_follow_up(changes)
+        except Exception:
+            _logger.exception(
+                "PBX calls %s: the callback tasks could not be updated",
+                [call.id for call, *_rest in changes],
+            )
+        self.env.invalidate_all()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _dealer_lock_pending(self, limit, failed, retry_failed, exclusive=False):
         """(locked, rows): the rows (``ASSEMBLY_COLUMNS`` and ``failed_before``) of up
@@ -710,18 +740,31 @@ class DealerPbxCall(models.Model):
                 url = f"{pbx.recording_base_url.rstrip('/')}/{posixpath.basename(ref)}"
         return {"recording_url": url, "recording_ref": ref}
 
-    def _dealer_after_change(self, before, current):
-        """Act on the call's change from ``before`` to ``current`` (columns
-        ``ASSEMBLY_COLUMNS``, written): the callback task of a missed call, the
-        callbacks an answered outgoing call closes."""
-        if current["callback_state"] == "pending" and not before["callback_state"]:
-            self._dealer_schedule_callback(current)
-        if (
+    @staticmethod
+    def _dealer_new_callback(before, current):
+        return current["callback_state"] == "pending" and not before["callback_state"]
+
+    @staticmethod
+    def _dealer_calls_back(before, current):
+        return (
             current["direction"] == "outgoing"
             and current["is_answered"]
             and current["state"] == "done"
             and before["state"] != "done"
-        ):
+        )
+
+    def _dealer_needs_follow_up(self, before, current):
+        return self._dealer_new_callback(before, current) or self._dealer_calls_back(
+            before, current
+        )
+
+    def _dealer_after_change(self, before, current):
+        """Act on the call's change from ``before`` to ``current`` (columns
+        ``ASSEMBLY_COLUMNS``, written): the callback task of a missed call, the
+        callbacks an answered outgoing call closes."""
+        if self._dealer_new_callback(before, current):
+            self._dealer_schedule_callback(current)
+        if self._dealer_calls_back(before, current):
             self._dealer_close_callbacks()
 
     # --- missed calls and callbacks -------------------------------------------------------

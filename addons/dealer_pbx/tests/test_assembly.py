@@ -596,3 +596,14 @@ class TestAssemblyAfterAnswer(PbxCase):
         self.assertEqual((broken.state, bool(broken.assembly_due)), ("done", False))
         self.assertFalse(broken.sudo().assembly_error)
         self.assertEqual(broken.user_id, self.consultant)
+
+    def test_a_missed_call_gets_its_callback_task_after_its_popups(self):
+        self.store(generic_call("missed-after", answered=False))
+        self.assertEqual(self.env["dealer.pbx.call"]._dealer_assemble_pending(), 1)
+        call = self.call("generic", "missed-after")
+        self.assertEqual((call.state, call.callback_state), ("missed", "pending"))
+        self.assertEqual(call.callback_user_id, self.supervisor, "the line's responsible")
+        (activity,) = call.activity_ids
+        self.assertEqual(activity.user_id, self.supervisor)
+        self.assertIn("waited 0:41", activity.note)
+        self.assertFalse(self.bus(), "over when assembled: nobody was told it rang")
