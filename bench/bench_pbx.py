@@ -10,13 +10,14 @@ generated clients' numbers, some unknown) with a bounded sender of its own, meas
 1. the framework floor: a trivial JSON-RPC (``/web/webclient/version_info``) POSTed to the
    same server by 1 sender, then by ``--concurrency`` senders;
 2. the webhook with 1 sender (latency without queueing), then at full speed (closed loop,
-   ``--concurrency`` senders): events per second sustained and the latency of a POST,
-   answered once the call is stored and the popup sent (committed);
+   ``--concurrency`` senders): events per second sustained, the latency of a POST
+   (answered once its events and call are committed) and of the popup (from the POST of
+   a call's first ringing to the popup on the bus, the call assembled after the answer);
 3. the webhook at a fixed rate (``--rate`` events per second, the issue's 100): latency;
 4. the webhook at full speed on a server with 1 worker (``--no-one-worker`` skips it);
 
-then checks in the database that every call is stored once, no event is lost, every
-request is logged and every popup claimed was sent on the bus.
+then checks in the database that every call is stored once and assembled, no event is
+lost, every request is logged and every popup claimed was sent on the bus.
 
     python bench/bench_pbx.py [--clients N] [--traffic N] [--duration S] [--concurrency N]
                               [--rate N] [--no-one-worker] [--fresh] [--db NAME]
