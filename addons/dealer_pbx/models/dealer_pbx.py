@@ -235,6 +235,28 @@ class DealerPbx(models.Model):
 
     @api.model
     @tools.ormcache("pbx_id")
+    def _dealer_lines(self, pbx_id):
+        """{number (E.164): (line id, direction id, source id, callback responsible
+        id)} of the active lines of the PBX ``pbx_id``, which the assembly of every call
+        looks up: cached, cleared whenever a line changes."""
+        self.env["dealer.pbx.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT number_normalized, id, direction_id, source_id, user_id
+                  FROM dealer_pbx_line
+                 WHERE pbx_id = %s AND active AND number_normalized IS NOT NULL
+                """,
+                pbx_id,
+            )
+        )
+        return frozendict(
+            (number, tuple(value or False for value in values))
+            for number, *values in self.env.cr.fetchall()
+        )
+
+    @api.model
+    @tools.ormcache("pbx_id")
     def _dealer_extension_users(self, pbx_id):
         """{extension number: user id (or False)} of the PBX ``pbx_id``, which the
         assembly of every call looks up: cached and cleared as

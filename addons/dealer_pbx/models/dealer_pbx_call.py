@@ -640,27 +640,9 @@ class DealerPbxCall(models.Model):
 
     def _dealer_line_values(self, pbx_id, line):
         """The active line ``line`` (E.164) of the PBX with its direction and source."""
-        found = None
-        if line:
-            self.env["dealer.pbx.line"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT id, direction_id, source_id FROM dealer_pbx_line
-                     WHERE pbx_id = %s AND number_normalized = %s AND active
-                     ORDER BY sequence, id LIMIT 1
-                    """,
-                    pbx_id,
-                    line,
-                )
-            )
-            found = self.env.cr.fetchone()
-        line_id, direction_id, source_id = found or (False, False, False)
-        return {
-            "line_id": line_id or False,
-            "direction_id": direction_id or False,
-            "source_id": source_id or False,
-        }
+        found = self.env["dealer.pbx"]._dealer_lines(pbx_id).get(line) if line else None
+        line_id, direction_id, source_id, _user_id = found or (False, False, False, False)
+        return {"line_id": line_id, "direction_id": direction_id, "source_id": source_id}
 
     def _dealer_find_clients(self, number, company_id=None):
         """The clients having ``number`` (E.164), best match first."""
@@ -771,10 +753,10 @@ class DealerPbxCall(models.Model):
     def _dealer_callback_values(self, current):
         """A missed call is to be called back by the line's responsible, else the last
         employee rung."""
-        line = self.env["dealer.pbx.line"].browse(current["line_id"] or ())
+        line = self.env["dealer.pbx"]._dealer_lines(current["pbx_id"]).get(current["line"])
         return {
             "callback_state": "pending",
-            "callback_user_id": line.user_id.id or current["user_id"] or False,
+            "callback_user_id": (line and line[3]) or current["user_id"] or False,
         }
 
     def _dealer_schedule_callback(self, current):

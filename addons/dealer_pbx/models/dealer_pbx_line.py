@@ -40,6 +40,20 @@ class DealerPbxLine(models.Model):
         ),
     ]
 
+    # The assembly of calls caches the PBX's lines (dealer.pbx._dealer_lines).
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.depends("number", "pbx_id.company_id")
     def _compute_number_normalized(self):
         for line in self:
