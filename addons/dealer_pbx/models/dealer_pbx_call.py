@@ -298,7 +298,7 @@ class DealerPbxCall(models.Model):
         their number. Without ``follow_up``, what is left to do once they are
         written (the callback tasks: ``_dealer_follow_up``) is returned."""
         if not rows:
-            return
+            return []
         events = self._dealer_events_of(rows)
         assembled, notices = [], []
         for row in rows:
