@@ -247,13 +247,46 @@ class Stream:
                         "X-Dealer-Signature": sign(pbx["secret"], body),
                     },
                     "kind": event["event"],
-                    "call": key,
-                    "event": (key, event["event"], event_leg(event)),
+                    "events": [(key, event["event"], event_leg(event))],
+                    "pbx": self.expected[key]["pbx"],
+                    "payload": event,
                 }
             )
             if rng.random() < RETRY_SHARE and position:
                 # One of the last few posted again (a retry): answered 200, stored once.
                 self.requests.append(dict(self.requests[-1 - rng.randrange(min(5, position))]))
+
+    def batched(self, size):
+        """The same requests as a PBX middleware batching them posts them (the AMI
+        bridge: what a burst brings, up to its ``batch_size``): the events of each PBX,
+        in order, ``size`` to a request (a list, the generic format's other form)."""
+        batched, open_batches = [], {}
+
+        def emit(index):
+            batch = open_batches.pop(index)
+            pbx = self.pbxs[index]
+            body = json.dumps([r["payload"] for r in batch], ensure_ascii=False).encode()
+            batched.append(
+                {
+                    "path": WEBHOOK.format(pbx["token"]),
+                    "body": body,
+                    "headers": {
+                        "Content-Type": "application/json",
+                        "X-Dealer-Signature": sign(pbx["secret"], body),
+                    },
+                    "kind": "batch",
+                    "events": [event for r in batch for event in r["events"]],
+                    "pbx": index,
+                }
+            )
+
+        for request in self.requests:
+            open_batches.setdefault(request["pbx"], []).append(request)
+            if len(open_batches[request["pbx"]]) == size:
+                emit(request["pbx"])
+        for index in sorted(open_batches):
+            emit(index)
+        return batched
 
     def _number(self, index):
         """(number as sent, expected partner ids or None)."""
@@ -519,23 +552,28 @@ def wait_assembled(db, prefix, timeout=ASSEMBLY_DRAIN_S):
     return None
 
 
-def popup_latencies(stream, results, start, seen):
+def popup_latencies(db, stream, requests, results, *, start, seen):
     """(latencies s, incoming calls without a popup): for each incoming call whose
     ringing was acknowledged, from the POST of its first ringing to the first popup of
     the call the websockets were woken up for."""
     first = {}
-    for index, sent, _latency, status, payload in results:
-        request = stream.requests[index]
-        key = request["call"]
-        if status != 200 or request["kind"] != "ringing" or not (payload or {}).get("calls"):
+    for index, sent, _latency, status, _payload in results:
+        if status != 200:
             continue
-        if stream.expected[key]["direction"] != "incoming":
-            continue
-        moment = start + sent
-        if key not in first or moment < first[key][0]:
-            first[key] = (moment, payload["calls"][0])
+        for key, kind, _leg in requests[index]["events"]:
+            if kind != "ringing" or stream.expected[key]["direction"] != "incoming":
+                continue
+            moment = start + sent
+            first[key] = min(first.get(key, moment), moment)
+    with connect(db) as cnx, cnx.cursor() as cr:
+        cr.execute(
+            "SELECT external_id, id FROM dealer_pbx_call WHERE external_id LIKE %s",
+            [f"{stream.prefix}-%"],
+        )
+        ids = dict(cr.fetchall())
     latencies, missing = [], 0
-    for moment, call_id in first.values():
+    for key, moment in first.items():
+        call_id = ids.get(key)
         times = [seen[(call_id, phase)] for phase in PHASES if (call_id, phase) in seen]
         if times:
             latencies.append(min(times) - moment)
@@ -660,9 +698,12 @@ def measure_phase(port, name, requests, *, concurrency, duration, rate=None, db=
             )
             drain = wait_assembled(db, stream.prefix)
             time.sleep(0.2)  # the last wake-ups
-        popups, without_popup = popup_latencies(stream, results, start, watch.seen)
+        popups, without_popup = popup_latencies(
+            db, stream, requests, results, start=start, seen=watch.seen
+        )
     load_after = os.getloadavg()
     ok = [result for result in results if result[3] == 200]
+    events_ok = sum(len(requests[result[0]].get("events", ())) for result in ok)
     statuses = Counter(str(result[3]) for result in results)
     by_kind = defaultdict(list)
     for index, _sent, latency, status, _payload in results:
@@ -680,6 +721,8 @@ def measure_phase(port, name, requests, *, concurrency, duration, rate=None, db=
         "ok": len(ok),
         "statuses": dict(statuses),
         "per_s": round(len(ok) / elapsed, 1) if elapsed else 0.0,
+        "events": events_ok,
+        "events_per_s": round(events_ok / elapsed, 1) if elapsed and events_ok else None,
         "latency": latency_stats([result[2] for result in ok]),
         "latency_by_kind": {kind: latency_stats(values) for kind, values in by_kind.items()},
         "late_sends": late,
@@ -804,13 +847,18 @@ def measure_in_process(db, stream, warmup, profile=False):
 # --- the checks in the database -----------------------------------------------------------
 
 
-def check_phase(db, stream, results, marks):
-    """What the database holds after a webhook phase, against what was posted."""
-    requests = stream.requests
+def check_phase(db, stream, results, marks, requests=None):
+    """What the database holds after a webhook phase, against what was posted
+    (``requests``: the stream's, or its batches). Every incoming call rung has its
+    popup when events are posted one by one; posted in batches, a call whose end is
+    posted before its popup is sent has none (the stream plays a call's seconds in
+    milliseconds): they are counted."""
+    batched = requests is not None and requests is not stream.requests
+    requests = requests or stream.requests
     sent = len(results)
     acknowledged = [result for result in results if result[3] == 200]
-    acked_events = {requests[index]["event"] for index, *_rest in acknowledged}
-    posted_calls = {requests[index]["call"] for index, *_rest in results}
+    acked_events = {event for index, *_rest in acknowledged for event in requests[index]["events"]}
+    posted_calls = {key for index, *_rest in results for key, _k, _l in requests[index]["events"]}
     acked_per_call = Counter(key for key, _kind, _leg in acked_events)
     complete = {
         key for key, count in acked_per_call.items() if count == stream.expected[key]["events"]
@@ -905,6 +953,7 @@ def check_phase(db, stream, results, marks):
         # its first popup is then the answered one.
         "incoming_calls_with_popup": rung_calls,
         "incoming_calls_with_ringing_popup": ringing_popups,
+        "incoming_calls_without_popup": len(incoming_rung) - rung_calls,
         "popups_claimed": notices,
         "popups_on_bus": bus_messages,
         "examples": {
@@ -925,7 +974,7 @@ def check_phase(db, stream, results, marks):
         and not wrong_state
         and not wrong_partner
         and not wrong_user
-        and rung_calls == len(incoming_rung)
+        and (rung_calls == len(incoming_rung) or batched)
         and notices == bus_messages
     )
     return check
@@ -941,17 +990,33 @@ def measure(args, data):
     calls = max(50, round(args.duration * STREAM_EVENTS_PER_S / 3))
     start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
     run = datetime.now().strftime("%H%M%S")
-    webhook_phases = {  # name: (label, workers, concurrency, rate)
-        "single": ("webhook, 2 workers, 1 sender", 2, 1, None),
-        "full": (f"webhook, 2 workers, {args.concurrency} senders", 2, args.concurrency, None),
-        "paced": (f"webhook, 2 workers, {args.rate:g}/s", 2, args.concurrency, args.rate),
+    webhook_phases = {  # name: (label, workers, concurrency, requests/s, events per request)
+        "single": ("webhook, 2 workers, 1 sender", 2, 1, None, 1),
+        "full": (f"webhook, 2 workers, {args.concurrency} senders", 2, args.concurrency, None, 1),
+        "paced": (f"webhook, 2 workers, {args.rate:g}/s", 2, args.concurrency, args.rate, 1),
     }
+    if args.batch > 1:
+        webhook_phases["batched"] = (
+            f"webhook, 2 workers, {args.concurrency} senders, {args.batch} events per POST",
+            2,
+            args.concurrency,
+            None,
+            args.batch,
+        )
+        webhook_phases["batched_paced"] = (
+            f"webhook, 2 workers, {args.rate:g} events/s, {args.batch} per POST",
+            2,
+            args.concurrency,
+            args.rate / args.batch,
+            args.batch,
+        )
     if args.one_worker:
         webhook_phases["one_worker"] = (
             f"webhook, 1 worker, {args.concurrency} senders",
             1,
             args.concurrency,
             None,
+            1,
         )
     streams = {}
     with connect(args.db) as cnx, cnx.cursor() as cr:
@@ -984,19 +1049,21 @@ def measure(args, data):
             # The warm-up calls' events are posted again on the 1-worker server: duplicates.
             warm_up(port, warmup, args.concurrency)
             for name in names:
-                label, _workers, concurrency, rate = webhook_phases[name]
+                label, _workers, concurrency, rate, batch = webhook_phases[name]
+                stream = streams[name]
+                requests = stream.requests if batch == 1 else stream.batched(batch)
                 marks = watermarks(args.db)
                 phases[name], results = measure_phase(
                     port,
                     label,
-                    streams[name].requests,
+                    requests,
                     concurrency=concurrency,
                     duration=args.duration,
                     rate=rate,
                     db=args.db,
-                    stream=streams[name],
+                    stream=stream,
                 )
-                checks[name] = check_phase(args.db, streams[name], results, marks)
+                checks[name] = check_phase(args.db, stream, results, marks, requests)
     log("in-process: each request of a stream alone, statements and CPU time")
     in_process, checks["in_process"] = measure_in_process(
         args.db, streams["in_process"], warmup, profile=args.profile
@@ -1010,7 +1077,8 @@ def measure(args, data):
             "calls_per_phase": calls,
             "requests_per_phase": len(stream.requests),
             "kinds": dict(Counter(request["kind"] for request in stream.requests)),
-            "retries": len(stream.requests) - len({r["event"] for r in stream.requests}),
+            "retries": len(stream.requests)
+            - len({event for r in stream.requests for event in r["events"]}),
             "known_numbers": len(stream.known),
             "unknown_numbers": len(stream.unknown),
             "example": json.loads(stream.requests[0]["body"]),
@@ -1091,6 +1159,7 @@ def report(result):
                 phase["name"],
                 f"{phase['ok']:,}/{phase['requests']:,}",
                 fmt(phase["per_s"]),
+                fmt(phase.get("events_per_s")),
                 fmt(latency.get("p50_ms")),
                 fmt(latency.get("p95_ms")),
                 fmt(latency.get("p99_ms")),
@@ -1108,6 +1177,7 @@ def report(result):
                 "phase",
                 "ok/sent",
                 "req/s",
+                "events/s",
                 "p50 ms",
                 "p95 ms",
                 "p99 ms",
@@ -1119,7 +1189,7 @@ def report(result):
                 "check",
             ],
             rows,
-            "lrrrrrrrrrrl",
+            "lrrrrrrrrrrrl",
         )
     )
     log("")
@@ -1187,10 +1257,29 @@ def report(result):
             f"at full speed ({full['per_s']}/s)",
         ],
     ]
+    batched, batched_paced = phases.get("batched"), phases.get("batched_paced")
+    if batched and batched_paced:
+        ratios += [
+            [
+                f"events/s, batched / target {TARGET_EVENTS_S}",
+                fmt(ratio(batched["events_per_s"], TARGET_EVENTS_S), 2),
+                f"{batched['name']}: as the AMI bridge posts a burst",
+            ],
+            [
+                f"p95, batched at {TARGET_EVENTS_S} events/s / target {TARGET_P95_MS} ms",
+                fmt(ratio(p95(batched_paced), TARGET_P95_MS), 2),
+                f"{batched_paced['events_per_s']} events/s achieved",
+            ],
+            [
+                f"popup p95, batched at {TARGET_EVENTS_S} events/s / target {TARGET_P95_MS} ms",
+                fmt(ratio(popup_p95(batched_paced), TARGET_P95_MS), 2),
+                "from the POST carrying a call's first ringing",
+            ],
+        ]
     log(markdown_table(["ratio", "value", "meaning"], ratios, "lrl"))
     log("")
     rows = []
-    for name in ("single", "full", "paced", "one_worker"):
+    for name in ("single", "full", "paced", "batched", "batched_paced", "one_worker"):
         if name not in phases:
             continue
         for kind, stats in sorted(phases[name]["latency_by_kind"].items()):
@@ -1266,6 +1355,13 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent senders (8)")
     parser.add_argument(
         "--rate", type=float, default=TARGET_EVENTS_S, help="events/s of the paced phase (100)"
+    )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=5,
+        help="events per POST of the batched phases, as the AMI bridge sends a burst "
+        "(5; 1 skips them)",
     )
     parser.add_argument(
         "--no-one-worker",
