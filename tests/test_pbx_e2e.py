@@ -445,8 +445,10 @@ def test_ami_bridge_into_the_real_server(admin, odoo_url, db, ami, tmp_path):
             }
 
         assert wait_until(
-            lambda: {row[0] for row in calls().values()} == {"done", "missed"}
-            and not pending(db, pbx_id),
+            lambda: (
+                {row[0] for row in calls().values()} == {"done", "missed"}
+                and not pending(db, pbx_id)
+            ),
             timeout=30,
         ), (calls(), log_path.read_text())
         stored = calls()
