@@ -1,3 +1,4 @@
+from . import dealer_pbx_settings_mixin
 from . import dealer_pbx
 from . import dealer_pbx_line
 from . import dealer_pbx_extension

@@ -50,7 +50,7 @@ class DealerPbx(models.Model):
 
     _name = "dealer.pbx"
     _description = "PBX"
-    _inherit = ["mail.thread", "dealer.checked.mixin"]
+    _inherit = ["mail.thread", "dealer.checked.mixin", "dealer.pbx.settings.mixin"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -174,19 +174,6 @@ class DealerPbx(models.Model):
         return action
 
     # --- the webhook --------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()  # _dealer_webhook_config, _dealer_extension_users
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()  # _dealer_webhook_config, _dealer_extension_users
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()  # _dealer_webhook_config, _dealer_extension_users
-        return super().unlink()
-
     @api.model
     def _find_by_token(self, token):
         """The active PBX whose webhook token is ``token`` (empty when none)."""

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class DealerPbxExtension(models.Model):
@@ -6,7 +6,7 @@ class DealerPbxExtension(models.Model):
 
     _name = "dealer.pbx.extension"
     _description = "PBX Extension"
-    _inherit = ["dealer.checked.mixin"]
+    _inherit = ["dealer.checked.mixin", "dealer.pbx.settings.mixin"]
     _order = "pbx_id, number"
     _rec_name = "number"
 
@@ -20,18 +20,3 @@ class DealerPbxExtension(models.Model):
     _sql_constraints = [
         ("number_unique", "UNIQUE(pbx_id, number)", "This extension already exists on this PBX."),
     ]
-
-    # The webhook caches its PBX's extensions (dealer.pbx._dealer_webhook_config,
-    # _dealer_extension_users).
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()

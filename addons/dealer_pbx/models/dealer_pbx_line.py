@@ -8,7 +8,7 @@ class DealerPbxLine(models.Model):
 
     _name = "dealer.pbx.line"
     _description = "PBX Line"
-    _inherit = ["dealer.checked.mixin"]
+    _inherit = ["dealer.checked.mixin", "dealer.pbx.settings.mixin"]
     _order = "pbx_id, sequence, id"
     _rec_name = "number"
 
@@ -39,20 +39,6 @@ class DealerPbxLine(models.Model):
             "This number is already a line of this PBX.",
         ),
     ]
-
-    # The assembly of calls caches the PBX's lines (dealer.pbx._dealer_lines).
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.depends("number", "pbx_id.company_id")
     def _compute_number_normalized(self):
