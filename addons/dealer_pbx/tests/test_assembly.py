@@ -605,5 +605,7 @@ class TestAssemblyAfterAnswer(PbxCase):
         self.assertEqual(call.callback_user_id, self.supervisor, "the line's responsible")
         (activity,) = call.activity_ids
         self.assertEqual(activity.user_id, self.supervisor)
-        self.assertIn("waited 0:41", activity.note)
+        # In the responsible's language (Russian when it is loaded): the number and the wait.
+        self.assertIn(CLIENT_NUMBER, activity.note)
+        self.assertIn("0:41.", activity.note)
         self.assertFalse(self.bus(), "over when assembled: nobody was told it rang")
