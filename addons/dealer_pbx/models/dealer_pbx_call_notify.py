@@ -63,10 +63,11 @@ def _notify_imbus(channels):
 
 
 def _keep_bus_wakeup(env):
-    """Have the bus notifications of ``env``'s transaction (created by ``_bus_send``)
-    woken up on the kept connection: hooks doing what the bus's own do are put in
-    place first, under the keys it looks for (``bus.bus._ensure_hooks``), unless it
-    has already put its own."""
+    """Have the bus notifications of ``env``'s transaction (the popups, written by the
+    assembly's statement, whose channels it adds to ``bus.bus.channels``, and any sent
+    with ``_bus_send`` meanwhile) woken up on the kept connection: hooks doing what the
+    bus's own do are put in place first, under the keys it looks for
+    (``bus.bus._ensure_hooks``), unless it has already put its own."""
     cr = env.cr
     if "bus.bus.values" in cr.precommit.data or "bus.bus.channels" in cr.postcommit.data:
         return
