@@ -379,8 +379,6 @@ def floor_requests(count):
         "body": body,
         "headers": {"Content-Type": "application/json"},
         "kind": "floor",
-        "call": None,
-        "event": None,
     }
     return [request] * count
 

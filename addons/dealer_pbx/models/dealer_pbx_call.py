@@ -313,13 +313,16 @@ class DealerPbxCall(models.Model):
             notice = call._dealer_notice(current, call_events)
             if notice:
                 notices.append(notice)
-        queries = [self._dealer_write_sql(assembled)]
+        names = sorted(
+            {name for _c, _r, _cur, values in assembled for name in values if name in self._fields}
+        )
+        queries = [self._dealer_write_sql(assembled, names)]
         if notices:
             queries.append(self._dealer_notices_sql(notices))
         self.env.cr.execute(SQL(";\n").join(queries))
         if notices:
             self._dealer_notices_sent(self.env.cr.fetchall())
-        self._dealer_written(assembled)
+        self._dealer_written(assembled, names)
         changes = [
             (call, row, current)
             for call, row, current, _values in assembled
@@ -499,19 +502,20 @@ class DealerPbxCall(models.Model):
             events[call_id].append(_Event(*values))
         return events
 
-    def _dealer_write_sql(self, assembled):
-        """The statement writing the assembled values of the calls ``assembled``
-        ((call, row, current, values)) and clearing their ``assembly_due``. They are
+    def _dealer_write_sql(self, assembled, names):
+        """The statement writing the assembled values (columns ``names``) of the calls
+        ``assembled`` ((call, row, current, values)) and clearing their ``assembly_due``. They are
         the calls' own columns, which no stored computed field and no tracking depend
         on (a call is written under its lock by the assembly only), so the ORM's write
         (checks, mail.thread, field triggers) is skipped (``_dealer_written``)."""
-        names = self._dealer_written_names(assembled)
         data = []
         for call, _row, _current, values in assembled:
+            # A column absent from a call's values is kept as stored (the client, once
+            # found).
             item = {}
             for name in names:
                 if name not in values:
-                    continue  # kept as stored (the client, once found)
+                    continue
                 value, field = values[name], self._fields[name]
                 if field.type == "boolean":
                     item[name] = bool(value)
@@ -555,15 +559,9 @@ class DealerPbxCall(models.Model):
             ids=[item["id"] for item in data],
         )
 
-    def _dealer_written_names(self, assembled):
-        return sorted(
-            {name for _c, _r, _cur, values in assembled for name in values if name in self._fields}
-        )
-
-    def _dealer_written(self, assembled):
+    def _dealer_written(self, assembled, names):
         """The ORM's cache after ``_dealer_write_sql``."""
         calls = self.browse([call.id for call, *_rest in assembled])
-        names = self._dealer_written_names(assembled)
         fnames = [*names, "assembly_due", "write_uid", "write_date"]
         calls.invalidate_recordset(fnames)
         calls.modified(fnames)
