@@ -161,15 +161,12 @@ def clear_calls(db, pbx_ids):
         cr.execute("DELETE FROM dealer_pbx_call WHERE pbx_id = ANY(%s)", [pbx_ids])
         cr.execute("DELETE FROM dealer_pbx_request")
         cr.execute("DELETE FROM bus_bus")
-    vacuum(
-        db,
-        ["dealer_pbx_event", "dealer_pbx_call", "dealer_pbx_call_notice", "dealer_pbx_request"],
-    )
+    vacuum(db, ["dealer_pbx_event", "dealer_pbx_call", "dealer_pbx_request"])
 
 
 def watermarks(db):
     """The last ids of the tables a phase adds rows to."""
-    tables = ("dealer_pbx_request", "dealer_pbx_call_notice", "bus_bus")
+    tables = ("dealer_pbx_request", "bus_bus")
     with connect(db) as cnx, cnx.cursor() as cr:
         marks = {}
         for table in tables:
@@ -885,12 +882,13 @@ def check_phase(db, stream, results, marks, requests=None):
         )
         logged, logged_ok = cr.fetchone()
         cr.execute(
-            """SELECT count(*), count(DISTINCT notice.call_id),
-                      count(DISTINCT notice.call_id) FILTER (WHERE phase = 'ringing')
-                 FROM dealer_pbx_call_notice notice
-                 JOIN dealer_pbx_call call ON call.id = notice.call_id
-                WHERE notice.id > %s AND call.external_id LIKE %s""",
-            [marks["dealer_pbx_call_notice"], like],
+            """SELECT count(*), count(DISTINCT call.id),
+                      count(DISTINCT call.id) FILTER (WHERE sent.phase = 'ringing')
+                 FROM dealer_pbx_call call
+                CROSS JOIN LATERAL jsonb_each(call.popup_sent) AS sent(phase, users)
+                CROSS JOIN LATERAL jsonb_array_elements(sent.users) AS told(user_id)
+                WHERE call.external_id LIKE %s""",
+            [like],
         )
         notices, rung_calls, ringing_popups = cr.fetchone()
         cr.execute(

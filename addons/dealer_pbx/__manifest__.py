@@ -2,7 +2,7 @@
     "name": "Dealership: PBX",
     "summary": "Webhook call events from Asterisk, Zadarma, Mango Office or any PBX: call log "
     "with recordings, caller popup, missed calls with callbacks, traffic link",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Dealership",
     "author": "Dealer CRM",
     "website": "https://github.com/dealer-crm/dealer-crm",

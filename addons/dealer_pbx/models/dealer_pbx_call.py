@@ -69,6 +69,7 @@ ASSEMBLY_COLUMNS = (
     "callback_state",
     "traffic_id",
     "assembly_due",
+    "popup_sent",
 )
 
 
@@ -220,6 +221,13 @@ class DealerPbxCall(models.Model):
         help="Why the call's last events could not be assembled; they stay stored and "
         "the call is assembled again by the scheduled action.",
     )
+    popup_sent = fields.Json(
+        string="Popups Sent",
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="The users told of the call by a popup, per phase: each is told once.",
+    )
     event_ids = fields.One2many("dealer.pbx.event", "call_id", string="Events")
     call_count = fields.Integer(string="Calls", compute="_compute_call_count", aggregator="sum")
 
@@ -312,6 +320,7 @@ class DealerPbxCall(models.Model):
             assembled.append((call, row, current, values))
             notice = call._dealer_notice(current, call_events)
             if notice:
+                values["popup_sent"] = current["popup_sent"] = notice.pop("sent")
                 notices.append(notice)
         names = sorted(
             {name for _c, _r, _cur, values in assembled for name in values if name in self._fields}

@@ -15,7 +15,6 @@ _logger = logging.getLogger(__name__)
 
 # The bus notification type the caller popup listens to.
 BUS_CALL = "dealer_pbx/call"
-PHASES = [("ringing", "Ringing"), ("answered", "Answered"), ("ended", "Ended")]
 STATE_PHASE = {"ringing": "ringing", "talking": "answered", "done": "ended", "missed": "ended"}
 POPUP_PARTNERS_MAX = 5
 
@@ -84,34 +83,20 @@ def _keep_bus_wakeup(env):
         _notify_imbus(cr.postcommit.data.pop("bus.bus.channels"))
 
 
-class DealerPbxCallNotice(models.Model):
-    """A popup notification sent: once per call, employee and phase, enforced by the
-    database whichever worker assembles the call."""
-
-    _name = "dealer.pbx.call.notice"
-    _description = "PBX Call Popup Sent"
-
-    call_id = fields.Many2one("dealer.pbx.call", required=True, ondelete="cascade", index=True)
-    user_id = fields.Many2one("res.users", required=True, ondelete="cascade")
-    phase = fields.Selection(PHASES, required=True)
-
-    _sql_constraints = [
-        ("notice_unique", "UNIQUE(call_id, user_id, phase)", "This popup was already sent."),
-    ]
-
-
 class DealerPbxCall(models.Model):
     _inherit = "dealer.pbx.call"  # pylint: disable=consider-merging-classes-inherited
 
     def _dealer_notice(self, current, events):
         """Whom to tell of the call, and what (``_dealer_notices_sql``), or None: on
         ringing, the users of the extensions rung (incoming calls); on answer and end,
-        the users already told and the one who answered. What is sent is what the call
-        is now (``_dealer_popup_update``), the same for every user: the web client asks
-        for the client cards (``dealer_popup_payload``) when a call's popup first
-        shows, in the employee's own request, with their rights, so that the PBX's
-        calls are not assembled waiting for them. ``current``: the call's assembled
-        columns and ``events`` its events, as ``_dealer_assemble`` has them."""
+        the users already told and the one who answered. Once per call, user and phase:
+        the users told are kept on the call (``popup_sent``, under the row lock the
+        assembly holds), and the notice's ``sent`` is what it becomes. What is sent is
+        what the call is now (``_dealer_popup_update``), the same for every user: the
+        web client asks for the client cards (``dealer_popup_payload``) when a call's
+        popup first shows, in the employee's own request, with their rights, so that
+        the PBX's calls are not assembled waiting for them. ``current``: the call's
+        assembled columns and ``events`` its events, as ``_dealer_assemble`` has them."""
         self.ensure_one()
         if current["direction"] != "incoming":
             return None
@@ -121,62 +106,39 @@ class DealerPbxCall(models.Model):
             # comes; the popup waits for it.
             return None
         phase = STATE_PHASE[current["state"]]
-        users = []
+        sent = current["popup_sent"] or {}
+        users = set()
         if phase == "ringing":
             numbers = {e.extension for e in events if e.kind == "ringing" and e.extension}
             if numbers:
                 extension_users = self._dealer_extension_users(current["pbx_id"])
-                users = sorted({extension_users.get(n) for n in numbers} - {None, False})
-            if not users:
-                return None  # nobody is rung: nothing to claim
-        elif phase == "answered" and current["user_id"]:
-            users = [current["user_id"]]
+                users = {extension_users.get(n) for n in numbers} - {None, False}
+        else:
+            users = {user for told in sent.values() for user in told}
+            if phase == "answered" and current["user_id"]:
+                users.add(current["user_id"])
+        new = sorted(users - set(sent.get(phase, ())))
+        if not new:
+            return None
         return {
             "call_id": self.id,
-            "phase": phase,
-            "users": users,
-            "with_prior": phase != "ringing",
+            "users": new,
             "call_user": current["user_id"] or None,
             "payload": self._dealer_popup_update(phase, current),
+            "sent": {**sent, phase: sorted({*sent.get(phase, ()), *new})},
         }
 
     @api.model
     def _dealer_notices_sql(self, notices):
-        """The statement claiming each notice's popup (call, user, phase) for its
-        users — on answer and end, also for every user already told of the call;
-        active internal users only — and writing a bus notification for each claim
-        that is new, for all the calls; it returns their channels
+        """The statement writing a bus notification for each new user of each notice
+        (active internal users only), for all the calls; it returns their channels
         (``_dealer_notices_sent``). The name of the call's employee is filled in from
         the database."""
-        self.env["dealer.pbx.call.notice"].flush_model()
         self.env["res.users"].flush_model(["partner_id", "active", "share"])
         self.env["res.partner"].flush_model(["name"])
         now = SQL("now() AT TIME ZONE 'UTC'")
         return SQL(
             """
-                WITH input AS (
-                    SELECT * FROM jsonb_to_recordset(%(input)s::jsonb)
-                        AS i(call_id int, phase varchar, users int[], with_prior bool,
-                             call_user int, payload jsonb)
-                ), targets AS (
-                    SELECT i.call_id, unnest(i.users) AS user_id FROM input i
-                     UNION
-                    SELECT notice.call_id, notice.user_id
-                      FROM dealer_pbx_call_notice notice
-                     -- the ids, not a join on the function's rows: the index is used
-                     WHERE notice.call_id = ANY(%(prior)s)
-                ), claimed AS (
-                    INSERT INTO dealer_pbx_call_notice (call_id, user_id, phase,
-                        create_uid, create_date, write_uid, write_date)
-                    SELECT t.call_id, t.user_id, i.phase, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM targets t
-                      JOIN input i ON i.call_id = t.call_id
-                      JOIN res_users u ON u.id = t.user_id
-                     WHERE u.active AND NOT u.share
-                     ORDER BY t.call_id, t.user_id
-                    ON CONFLICT (call_id, user_id, phase) DO NOTHING
-                    RETURNING call_id, user_id
-                )
                 INSERT INTO bus_bus (channel, message, create_uid, create_date,
                     write_uid, write_date)
                 SELECT '[' || %(db)s || ',"res.partner",' || u.partner_id || ']',
@@ -189,14 +151,15 @@ class DealerPbxCall(models.Model):
                                      WHERE cu.id = i.call_user), 'false'::jsonb))
                            END)::text,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM claimed c
-                  JOIN input i ON i.call_id = c.call_id
-                  JOIN res_users u ON u.id = c.user_id
-                 ORDER BY c.call_id, c.user_id
+                  FROM jsonb_to_recordset(%(input)s::jsonb)
+                       AS i(call_id int, users int[], call_user int, payload jsonb)
+                 CROSS JOIN LATERAL unnest(i.users) AS t(user_id)
+                  JOIN res_users u ON u.id = t.user_id
+                 WHERE u.active AND NOT u.share
+                 ORDER BY i.call_id, t.user_id
                 RETURNING channel
                 """,
             input=json.dumps(notices),
-            prior=[notice["call_id"] for notice in notices if notice["with_prior"]],
             uid=self.env.uid,
             now=now,
             db=json.dumps(self.env.cr.dbname),

@@ -55,7 +55,9 @@ class TestAccess(PbxCase):
         for user in (self.operator, self.consultant):
             with self.assertRaises(AccessError):
                 call.with_user(user).write({"partner_id": self.client.id})
-            for model in ("dealer.pbx.event", "dealer.pbx.request", "dealer.pbx.call.notice"):
+            with self.assertRaises(AccessError):
+                call.with_user(user).read(["popup_sent"])
+            for model in ("dealer.pbx.event", "dealer.pbx.request"):
                 with self.assertRaises(AccessError):
                     self.env[model].with_user(user).search([])
             with self.assertRaises(AccessError):

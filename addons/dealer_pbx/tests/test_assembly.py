@@ -401,7 +401,7 @@ class TestAssembly(PbxCase):
         call = self.call("generic", "out1")
         self.assertEqual((call.direction, call.state), ("outgoing", "talking"))
         self.assertFalse(self.bus())
-        self.assertFalse(self.env["dealer.pbx.call.notice"].search([("call_id", "=", call.id)]))
+        self.assertFalse(call.popup_sent)
         # An incoming call whose answer comes first gets its popup with the ringing.
         events = generic_call("in1")
         self.ingest("generic", [events[3]])

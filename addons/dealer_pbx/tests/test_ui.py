@@ -80,9 +80,10 @@ class TestCallerPopupUi(HttpCase):
         self.assertEqual(call.partner_id, self.client)
         self.assertEqual(call.user_id, self.operator)
         # Sent once per phase to the operator, whatever the number of tabs.
-        notices = self.env["dealer.pbx.call.notice"].search([("call_id", "=", call.id)])
-        self.assertEqual(sorted(notices.mapped("phase")), ["answered", "ended", "ringing"])
-        self.assertEqual(notices.user_id, self.operator)
+        self.assertEqual(
+            call.popup_sent,
+            {phase: [self.operator.id] for phase in ("ringing", "answered", "ended")},
+        )
         traffic = call.traffic_id
         self.assertTrue(traffic, "the registered contact is linked to the call")
         self.assertEqual(traffic.pbx_call_id, call)
@@ -100,8 +101,7 @@ class TestCallerPopupUi(HttpCase):
             [("pbx_id", "=", self.pbx.id), ("external_id", "=", "tour-call-2")]
         )
         self.assertEqual((call.state, call.talk_seconds), ("done", 20))
-        notices = self.env["dealer.pbx.call.notice"].search([("call_id", "=", call.id)])
-        self.assertEqual(sorted(notices.mapped("phase")), ["answered", "ended", "ringing"])
+        self.assertEqual(sorted(call.popup_sent), ["answered", "ended", "ringing"])
 
     def test_click_to_dial_from_the_client_card(self):
         answers = iter([None, "Extension 101 is not registered"])
