@@ -92,15 +92,13 @@ class PbxWebhookController(http.Controller):
             "raw_body": self._loggable_body(body, form),
         }
         status, payload, result = self._handle(
-            env, pbx, config, body, form, suffix=suffix, received=received
+            env, pbx, config, body, form, suffix=suffix, received=received, log=log
         )
-        log["status"] = status
-        if status >= 400 and isinstance(payload, dict):
-            log["error"] = str(payload.get("error", ""))[:500]
-        if result:
-            log["event_count"] = result["stored"]
-            log["duplicate_count"] = result["duplicates"]
-        env["dealer.pbx.request"]._log(log)
+        if not (result and result["logged"]):  # else logged with its events
+            log["status"] = status
+            if status >= 400 and isinstance(payload, dict):
+                log["error"] = str(payload.get("error", ""))[:500]
+            env["dealer.pbx.request"]._log(log)
         if isinstance(payload, str):  # Zadarma's echo
             return request.make_response(
                 payload, headers=[("Content-Type", "text/plain; charset=utf-8")], status=status
@@ -133,14 +131,16 @@ class PbxWebhookController(http.Controller):
             return urlencode({**form, "vpbx_api_key": MASK}).encode()
         return body
 
-    def _handle(self, env, pbx, config, body, form, *, suffix, received):
+    def _handle(self, env, pbx, config, body, form, *, suffix, received, log):
         """(status, payload, ingest result) of the request."""
         try:
-            return self._process(env, pbx, config, body, form, suffix=suffix, received=received)
+            return self._process(
+                env, pbx, config, body, form, suffix=suffix, received=received, log=log
+            )
         except PbxError as error:
             return error.status, {"error": str(error)}, None
 
-    def _process(self, env, pbx, config, body, form, *, suffix, received):
+    def _process(self, env, pbx, config, body, form, *, suffix, received, log):
         httprequest = request.httprequest
         if body is None:
             raise _Refused(413, f"the body exceeds {BODY_MAX} bytes")
@@ -157,7 +157,7 @@ class PbxWebhookController(http.Controller):
         adapter.verify(httprequest.headers, body, form, suffix)
         moment = received.replace(tzinfo=timezone.utc)
         events = adapter.parse(httprequest.headers, body, form, suffix, moment)
-        result = self._ingest(env, pbx, events, received) if events else None
+        result = self._ingest(env, pbx, events, received, log) if events else None
         stored = result or {"stored": 0, "duplicates": 0, "calls": env["dealer.pbx.call"]}
         payload = {
             "ok": True,
@@ -167,14 +167,14 @@ class PbxWebhookController(http.Controller):
         }
         return 200, payload, result
 
-    def _ingest(self, env, pbx, events, received):
-        """Store the events; their calls are assembled once the PBX has its answer, so
-        that it is not kept waiting for the popup, the client lookup or a callback
-        task. Under tests the request's cursor is the test's own, which the answer's
+    def _ingest(self, env, pbx, events, received, log):
+        """Store the events, and ``log`` the request with them; their calls are
+        assembled once the PBX has its answer, so that it is not kept waiting for the
+        popup, the client lookup or a callback task. Under tests the request's cursor is the test's own, which the answer's
         close cannot use at the same time: the calls are assembled in the request."""
         assemble = bool(odoo.modules.module.current_test)
         try:
-            result = pbx._dealer_ingest(events, received, assemble=assemble)
+            result = pbx._dealer_ingest(events, received, assemble=assemble, log=log)
             return {**result, "assembled": assemble}
         except PG_CONCURRENCY_ERRORS_TO_RETRY:
             # Two requests locking calls in another order: Odoo rolls the request

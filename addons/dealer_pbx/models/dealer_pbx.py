@@ -286,9 +286,11 @@ class DealerPbx(models.Model):
     def _dealer_received(self, received=None):
         return received or fields.Datetime.now()
 
-    def _dealer_ingest(self, events, received=None, request_id=None, assemble=True):
+    def _dealer_ingest(self, events, received=None, request_id=None, assemble=True, log=None):
         """Store ``events`` (PbxEvent) of this PBX, each once, then assemble their calls
         (with ``assemble=False`` they are left pending: ``_dealer_assemble_pending``).
+        ``log``: the webhook request's values for ``dealer.pbx.request``, logged with
+        the events (``logged`` in the result).
 
         One statement stores the events (``INSERT … ON CONFLICT DO NOTHING``: a
         duplicate changes nothing) and creates or locks the row of each call that got
@@ -303,8 +305,8 @@ class DealerPbx(models.Model):
         ordered = sorted(events, key=lambda e: (e.call_key, e.kind, e.leg or ""))
         calls = pbx.env["dealer.pbx.call"]
         if not ordered:
-            return {"stored": 0, "duplicates": 0, "calls": calls}
-        rows = calls._dealer_store(pbx, ordered, received, request_id)
+            return {"stored": 0, "duplicates": 0, "calls": calls, "logged": False}
+        rows = calls._dealer_store(pbx, ordered, received, request_id, log)
         stored = rows[0]["stored"] if rows else 0
         if assemble:
             calls._dealer_assemble(rows)
@@ -313,6 +315,7 @@ class DealerPbx(models.Model):
             "stored": stored,
             "duplicates": len(ordered) - stored,
             "calls": calls.with_env(self.env),
+            "logged": log is not None,
         }
 
     # --- recordings through the provider's API -------------------------------------

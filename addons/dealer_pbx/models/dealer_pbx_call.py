@@ -246,7 +246,7 @@ class DealerPbxCall(models.Model):
 
     # --- assembly -----------------------------------------------------------------------
     @api.model
-    def _dealer_store(self, pbx, events, received, request_id=None):
+    def _dealer_store(self, pbx, events, received, request_id=None, log=None):
         """Store ``events`` (PbxEvent of ``pbx``, sorted by call key, kind and leg) and
         create or lock the calls that got a new event, in one statement.
 
@@ -255,14 +255,29 @@ class DealerPbxCall(models.Model):
         with a new event is inserted or, when it exists, "updated" by ``ON CONFLICT DO
         UPDATE``, which locks its row until the end of the transaction: concurrent
         events of one call are assembled one after the other, never twice. The calls
-        are marked pending (``assembly_due``) until assembled. Returns
-        the calls' rows (columns ``ASSEMBLY_COLUMNS`` and ``stored``, the number of
-        new events), by call key."""
+        are marked pending (``assembly_due``) until assembled. ``log``: the webhook
+        request that brought the events, logged by the same statement
+        (``dealer.pbx.request``, accepted, with the events stored and the duplicates).
+        Returns the calls' rows (columns ``ASSEMBLY_COLUMNS`` and ``stored``, the number
+        of new events), by call key."""
         pbx.flush_recordset(["company_id"])
         rows = SQL(", ").join(
             self.env["dealer.pbx.event"]._row_sql(pbx, event, received, request_id)
             for event in events
         )
+        logged = SQL()
+        if log is not None:
+            columns, row = self.env["dealer.pbx.request"]._log_row({**log, "status": 200})
+            logged = SQL(
+                """, logged AS (
+                    INSERT INTO dealer_pbx_request (%s, event_count, duplicate_count)
+                    VALUES (%s, (SELECT count(*) FROM stored),
+                            %s - (SELECT count(*) FROM stored))
+                )""",
+                columns,
+                row,
+                len(events),
+            )
         self.env.cr.execute(
             SQL(
                 """
@@ -271,7 +286,7 @@ class DealerPbxCall(models.Model):
                     VALUES %(rows)s
                     ON CONFLICT (pbx_id, call_key, kind, leg) DO NOTHING
                     RETURNING call_key
-                )
+                )%(logged)s
                 INSERT INTO dealer_pbx_call AS call (
                     pbx_id, company_id, external_id, state, is_answered,
                     wait_seconds, talk_seconds, assembly_due,
@@ -289,6 +304,7 @@ class DealerPbxCall(models.Model):
                 """,
                 event_columns=EVENT_COLUMNS,
                 rows=rows,
+                logged=logged,
                 pbx=pbx.id,
                 uid=self.env.uid,
                 now=received,

@@ -55,6 +55,21 @@ class DealerPbxRequest(models.Model):
     def _log(self, values):
         """Store one request (sudo: the webhook has no user; only administrators read
         the log)."""
+        columns, row = self._log_row(values)
+        self.env.cr.execute(
+            SQL("INSERT INTO dealer_pbx_request (%s) VALUES (%s) RETURNING id", columns, row)
+        )
+        # sudo: only administrators read the log.
+        return self.sudo().browse(self.env.cr.fetchone()[0])
+
+    @api.model
+    def _log_row(self, values):
+        """(columns, values) of the request ``values`` (as the webhook has them: the raw
+        body and headers), for an INSERT: one per webhook request, on its hot path,
+        made with the events it stores (``dealer.pbx.call._dealer_store``). The log's
+        columns are plain (no computed field, no tracking): the ORM's create is
+        skipped."""
+        values = dict(values)
         body = values.pop("raw_body", b"") or b""
         values["body_size"] = len(body)
         values["body_truncated"] = len(body) > BODY_MAX
@@ -63,27 +78,17 @@ class DealerPbxRequest(models.Model):
         kept = {name: headers.get(name) for name in KEPT_HEADERS if headers.get(name)}
         values["headers"] = json.dumps(kept, ensure_ascii=False)
         values.setdefault("date", fields.Datetime.now())
-        # One INSERT per webhook request, on its hot path: the log's columns are plain
-        # (no computed field, no tracking), so the ORM's create is skipped.
         # cr.now(), without a query of its own
         now = SQL("now() AT TIME ZONE 'UTC'")
         values.update(create_uid=self.env.uid, create_date=now, write_uid=self.env.uid)
         values["write_date"] = now
-        names = list(values)
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO dealer_pbx_request (%s) VALUES (%s) RETURNING id",
-                SQL(", ").join(SQL.identifier(self._fields[name].name) for name in names),
-                SQL(", ").join(
-                    values[name]
-                    if values[name] is not False or self._fields[name].type == "boolean"
-                    else None
-                    for name in names
-                ),
-            )
+        return (
+            SQL(", ").join(SQL.identifier(self._fields[name].name) for name in values),
+            SQL(", ").join(
+                value if value is not False or self._fields[name].type == "boolean" else None
+                for name, value in values.items()
+            ),
         )
-        # sudo: only administrators read the log.
-        return self.sudo().browse(self.env.cr.fetchone()[0])
 
     # --- replay -----------------------------------------------------------------------
     def action_replay(self):

@@ -76,6 +76,15 @@ class TestWebhook(HttpCase):
         self.assertEqual(self.last_log().status, 413)
         ok = self.assertJson(self.post_json(self.generic, event), 200, "stored")
         self.assertEqual((ok["stored"], ok["duplicates"]), (1, 0))
+        # Logged by the statement storing the event, as received.
+        log = self.last_log()
+        self.assertEqual(
+            (log.status, log.event_count, log.duplicate_count, log.pbx_id, log.token_found),
+            (200, 1, 0, self.generic, True),
+        )
+        self.assertEqual(json.loads(log.body), event)
+        self.assertEqual(log.body_size, len(json.dumps(event).encode()))
+        self.assertIn("X-Dealer-Signature", json.loads(log.headers))
         again = self.assertJson(self.post_json(self.generic, event), 200, "stored")
         self.assertEqual((again["stored"], again["duplicates"]), (0, 1))
         calls = self.env["dealer.pbx.call"].search([("pbx_id", "=", self.generic.id)])
