@@ -170,8 +170,9 @@ class PbxWebhookController(http.Controller):
     def _ingest(self, env, pbx, events, received, log):
         """Store the events, and ``log`` the request with them; their calls are
         assembled once the PBX has its answer, so that it is not kept waiting for the
-        popup, the client lookup or a callback task. Under tests the request's cursor is the test's own, which the answer's
-        close cannot use at the same time: the calls are assembled in the request."""
+        popup, the client lookup or a callback task. Under tests the request's cursor
+        is the test's own, which the answer's close cannot use at the same time: the
+        calls are assembled in the request."""
         assemble = bool(odoo.modules.module.current_test)
         try:
             result = pbx._dealer_ingest(events, received, assemble=assemble, log=log)
