@@ -495,7 +495,11 @@ class DealerPbxCall(models.Model):
 
     def _dealer_events_of(self, rows):
         """{call id: the call's stored events (``_Event``), by time}: the events of
-        the calls' keys not attached yet are attached to them in the same statement."""
+        the calls' keys not attached yet are attached to them in the same statement.
+        A statement of its own, after the one locking the calls: its snapshot, taken
+        once they are locked, sees every event of theirs (a request storing one holds
+        the call's lock until it commits); the locking statement's own snapshot may
+        predate the commit of a request that released a call it then locks."""
         self.env["dealer.pbx.event"].flush_model()
         self.env.cr.execute(
             SQL(
