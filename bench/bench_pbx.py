@@ -977,7 +977,7 @@ def check_phase(db, stream, results, marks, requests=None, *, popup_max_s=0.0):
         "incoming_calls_with_popup": rung_calls,
         "incoming_calls_with_ringing_popup": ringing_popups,
         "incoming_calls_without_popup": len(incoming_rung) - rung_calls,
-        "incoming_calls_ended_before_ringing": ended_first,
+        "incoming_calls_ended_first": ended_first,
         "popups_claimed": notices,
         "popups_on_bus": bus_messages,
         "examples": {
@@ -1344,7 +1344,7 @@ def report(result):
                 f"{check['incoming_calls_with_popup']:,}"
                 f" ({check['incoming_calls_with_ringing_popup']:,})"
                 f"/{check['incoming_calls_rung']:,}"
-                f" ({check.get('incoming_calls_ended_before_ringing', 0)})",
+                f" ({check.get('incoming_calls_ended_first', 0)})",
                 f"{check['popups_on_bus']:,}/{check['popups_claimed']:,}",
             ]
         )
